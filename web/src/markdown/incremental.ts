@@ -1,0 +1,58 @@
+// Streaming Markdown without re-parsing the whole message per delta. Top-level blocks
+// that the parser has moved past are final (nothing appended later can change them), so
+// their sanitized HTML is cached; each update parses only from the start of the last,
+// still-open block. The whole text is re-parsed only if it stops being an append.
+import { parseLocated } from "./blocks";
+import { renderBlock } from "./render";
+import type { InlineContext } from "./inline";
+
+export type Finish = (html: string) => string;
+
+/** Offset of the start of line `line` in `s` (\n, \r\n and \r each end one line). */
+function lineOffset(s: string, line: number): number {
+  let i = 0;
+  for (let l = 0; l < line && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) l++;
+  }
+  return i;
+}
+
+export class IncrementalMarkdown {
+  private source = "";
+  private closed: string[] = [];
+  private closedAt = 0;
+
+  constructor(
+    private readonly ctx: InlineContext,
+    private readonly finish: Finish,
+  ) {}
+
+  /** The sanitized HTML of each top-level block of `text`. */
+  update(text: string): string[] {
+    if (!this.extends(text)) {
+      this.closed = [];
+      this.closedAt = 0;
+    }
+    this.source = text;
+    const tail = text.slice(this.closedAt);
+    const located = parseLocated(tail.split(/\r\n|\r|\n/));
+    const last = located.length - 1;
+    for (let k = 0; k < last; k++) this.closed.push(this.finish(renderBlock(located[k]!.block, this.ctx)));
+    if (last > 0) this.closedAt += lineOffset(tail, located[last]!.line);
+    const open = last >= 0 ? [this.finish(renderBlock(located[last]!.block, this.ctx))] : [];
+    return [...this.closed, ...open];
+  }
+
+  /** Cheap append check: same length-so-far boundary characters (full compare is O(n)). */
+  private extends(text: string): boolean {
+    const prev = this.source;
+    if (text.length < prev.length) return false;
+    const edge = Math.min(64, prev.length);
+    return text.startsWith(prev.slice(0, edge)) && text.slice(prev.length - edge, prev.length) === prev.slice(prev.length - edge);
+  }
+}
+
+export function renderMarkdown(text: string, ctx: InlineContext, finish: Finish): string {
+  return new IncrementalMarkdown(ctx, finish).update(text).join("");
+}
