@@ -623,6 +623,10 @@ export class ChatController {
     this.announcement.value = text ? text.slice(0, 1000) : this.locale.value.strings.responseDone;
   }
 
+  emitDeeplink(detail: { name: string; data?: Record<string, unknown> }): void {
+    this.emit("chatkit.deeplink", detail);
+  }
+
   reportError(e: unknown): void {
     if (isAbort(e)) return;
     this.emit("chatkit.error", { error: errorOf(e) });
