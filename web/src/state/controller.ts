@@ -3,7 +3,7 @@
 // The UI reads its signals and calls its methods; nothing else talks to the server.
 import { batch, computed, signal } from "@preact/signals";
 import type { Emit } from "../events";
-import { resolveLocale } from "../i18n";
+import { loadStrings, resolveLocale, stringsFor } from "../i18n";
 import {
   isAccepted,
   maxSizeFor,
@@ -47,7 +47,13 @@ const isAbort = (e: unknown): boolean => e instanceof DOMException && e.name ===
 
 export class ChatController {
   readonly options = signal<ResolvedOptions>(normalizeOptions({}));
-  readonly locale = computed(() => resolveLocale(this.options.value.locale));
+  /** Bumped when a locale's string table finishes loading. */
+  private readonly tablesLoaded = signal(0);
+  readonly locale = computed(() => {
+    void this.tablesLoaded.value;
+    const locale = resolveLocale(this.options.value.locale);
+    return { ...locale, strings: stringsFor(locale.table) };
+  });
   readonly chat = signal<ChatState>(emptyChat());
   readonly view = signal<"chat" | "history">("chat");
   readonly streaming = signal(false);
@@ -92,6 +98,10 @@ export class ChatController {
     const prevTools = this.options.value.composer.tools;
     this.options.value = next;
     this.configureTransport(next.api);
+    const table = resolveLocale(next.locale).table;
+    if (stringsFor(table) !== this.locale.peek().strings || table !== "en") {
+      void loadStrings(table).then(() => this.tablesLoaded.value++, (e: unknown) => this.reportError(e));
+    }
     if (prevTools !== next.composer.tools && this.composer.toolId.value && !next.composer.tools.some((t) => t.id === this.composer.toolId.value)) {
       this.selectTool(null);
     }
@@ -634,7 +644,7 @@ export class ChatController {
 
   /** Item ids of the assistant turn that ends at `lastItemId` (for copy and feedback). */
   turnItems(lastItemId: string): ThreadItem[] {
-    const items = this.chat.value.items;
+    const items = this.chat.peek().items;
     const end = items.findIndex((i) => i.id === lastItemId);
     let start = end;
     while (start > 0 && items[start - 1]!.type !== "user_message") start--;

@@ -1,7 +1,7 @@
 // Renders (streaming) Markdown: one DOM subtree per top-level block, so a delta only
 // touches the last block. Blocks are sanitized HTML; after each block mounts it gets its
 // enhancements (code copy buttons, lazy math). Clicks are handled by delegation.
-import { memo } from "preact/compat";
+import { memo } from "./memo";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { parseDeeplink } from "../events";
 import { citationHtml, collectCitations, type Citations } from "../markdown/citations";

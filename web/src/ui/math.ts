@@ -1,15 +1,17 @@
 // KaTeX is loaded on first use (its own chunk). Its stylesheet goes into the document,
-// where @font-face works, and into each shadow root that shows math.
+// where @font-face works, and into each shadow root that shows math. The build ships the
+// woff2 fonts in katex-fonts/ beside chatkit.mjs.
 import { sanitizeMathHtml } from "../markdown/sanitize";
 
 type Katex = typeof import("katex").default;
 let katex: Promise<{ katex: Katex; css: string }> | null = null;
 
 function load(): Promise<{ katex: Katex; css: string }> {
-  katex ??= Promise.all([import("katex"), import("katex/dist/katex.min.css?inline")]).then(([k, css]) => {
+  katex ??= Promise.all([import("katex"), import("katex/dist/katex.min.css?raw")]).then(([k, css]) => {
+    const fonts = new URL("katex-fonts/", import.meta.url).href;
     const style = document.createElement("style");
     style.dataset.chatkitKatex = "";
-    style.textContent = css.default;
+    style.textContent = css.default.replace(/url\(fonts\//g, `url(${fonts}`);
     document.head.appendChild(style);
     return { katex: k.default, css: css.default };
   });

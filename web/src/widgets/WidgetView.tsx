@@ -10,6 +10,7 @@ import { childrenOf } from "./tree";
 import type { WidgetNode, WidgetRoot } from "./types";
 
 export type { WidgetHost } from "./host";
+export { default as styles } from "./styles.css?inline";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 

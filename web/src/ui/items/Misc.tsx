@@ -1,5 +1,6 @@
 // The smaller thread pieces: generated images, notices, errors, progress, and the
 // end-of-turn actions (copy, feedback, retry).
+import { memo } from "../memo";
 import { useState } from "preact/hooks";
 import { imageAllowed } from "../../markdown/sanitize";
 import type { GeneratedImageItem, ThreadItem } from "../../protocol/types";
@@ -68,52 +69,45 @@ function turnText(items: ThreadItem[]): string {
     .join("\n\n");
 }
 
-export function TurnActions({ lastItemId }: { lastItemId: string }) {
+export const TurnActions = memo(function TurnActions({ lastItemId, userId }: { lastItemId: string; userId: string | null }) {
   const c = useController();
   const t = useStrings();
   const [copied, setCopied] = useState(false);
   const { feedback, retry } = c.options.value.threadItemActions;
   const given = c.feedback.value[lastItemId];
-  const turn = c.turnItems(lastItemId);
-  const text = turnText(turn);
-  const ids = turn.map((i) => i.id);
-  const items = c.chat.value.items;
-  const start = items.findIndex((i) => i.id === ids[0]);
-  const user = start > 0 ? items[start - 1] : undefined;
+  const ids = (): string[] => c.turnItems(lastItemId).map((i) => i.id);
   return (
     <div class="ck-turn-actions" role="group" aria-label={t.actionsMenu}>
-      {text && (
-        <button
-          type="button"
-          class="ck-icon-btn"
-          aria-label={copied ? t.copied : t.copy}
-          title={copied ? t.copied : t.copy}
-          data-action="copy"
-          onClick={() => {
-            void navigator.clipboard?.writeText(text).catch(() => {});
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          }}
-        >
-          <Icon name={copied ? "check" : "copy"} />
-        </button>
-      )}
+      <button
+        type="button"
+        class="ck-icon-btn"
+        aria-label={copied ? t.copied : t.copy}
+        title={copied ? t.copied : t.copy}
+        data-action="copy"
+        onClick={() => {
+          void navigator.clipboard?.writeText(turnText(c.turnItems(lastItemId))).catch(() => {});
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        <Icon name={copied ? "check" : "copy"} />
+      </button>
       {feedback && (
         <>
-          <button type="button" class="ck-icon-btn" aria-label={t.goodResponse} title={t.goodResponse} aria-pressed={given === "positive"} data-action="feedback-positive" disabled={!!given} onClick={() => void c.sendFeedback(ids, "positive")}>
+          <button type="button" class="ck-icon-btn" aria-label={t.goodResponse} title={t.goodResponse} aria-pressed={given === "positive"} data-action="feedback-positive" disabled={!!given} onClick={() => void c.sendFeedback(ids(), "positive")}>
             <Icon name="thumbs-up" />
           </button>
-          <button type="button" class="ck-icon-btn" aria-label={t.badResponse} title={t.badResponse} aria-pressed={given === "negative"} data-action="feedback-negative" disabled={!!given} onClick={() => void c.sendFeedback(ids, "negative")}>
+          <button type="button" class="ck-icon-btn" aria-label={t.badResponse} title={t.badResponse} aria-pressed={given === "negative"} data-action="feedback-negative" disabled={!!given} onClick={() => void c.sendFeedback(ids(), "negative")}>
             <Icon name="thumbs-down" />
           </button>
           {given && <span class="ck-muted ck-feedback-thanks" role="status">{t.feedbackThanks}</span>}
         </>
       )}
-      {retry && user?.type === "user_message" && (
-        <button type="button" class="ck-icon-btn" aria-label={t.retry} title={t.retry} data-action="retry" disabled={c.busy.value} onClick={() => void c.retryFrom(user.id)}>
+      {retry && userId && (
+        <button type="button" class="ck-icon-btn" aria-label={t.retry} title={t.retry} data-action="retry" onClick={() => void c.retryFrom(userId)}>
           <Icon name="reload" />
         </button>
       )}
     </div>
   );
-}
+});
