@@ -544,8 +544,9 @@ class ChatKitServer(ABC, Generic[TContext]):
                 # The client went away (Stop, a closed tab). Shielded: the surrounding
                 # scope is cancelled, so any unshielded await would fail at once.
                 with anyio.CancelScope(shield=True):
-                    if hasattr(events, "aclose"):
-                        await events.aclose()  # its own cleanup, e.g. a model stream
+                    close = getattr(events, "aclose", None)
+                    if close is not None:
+                        await close()  # the handler's own cleanup, e.g. a model stream
                     await self.handle_stream_cancelled(thread, list(pending.values()), context)
                 raise
         except CustomStreamError as error:
