@@ -17,7 +17,7 @@ class ActionConfig(BaseModel):
     type: str
     payload: Any = None
     handler: Handler = DEFAULT_HANDLER
-    loadingBehavior: LoadingBehavior = DEFAULT_LOADING_BEHAVIOR  # noqa: N815 - wire name
+    loadingBehavior: LoadingBehavior = DEFAULT_LOADING_BEHAVIOR
     streaming: bool = True
     """``False`` sends ``threads.sync_custom_action``, allowed while a reply streams."""
 

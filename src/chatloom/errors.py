@@ -1,10 +1,10 @@
 """Errors a handler raises to end a stream with a user-facing ``error`` event."""
 
 from abc import ABC
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     """Known error codes; the wire accepts others too (the set is open)."""
 
     STREAM_ERROR = "stream.error"
@@ -14,7 +14,7 @@ DEFAULT_STATUS: dict[ErrorCode, int] = {ErrorCode.STREAM_ERROR: 500}
 DEFAULT_ALLOW_RETRY: dict[ErrorCode, bool] = {ErrorCode.STREAM_ERROR: True}
 
 
-class BaseStreamError(ABC, Exception):  # noqa: B024 - abstract by intent, no abstract methods
+class BaseStreamError(ABC, Exception):
     allow_retry: bool
 
 
@@ -25,7 +25,9 @@ class StreamError(BaseStreamError):
         super().__init__(code.value if isinstance(code, ErrorCode) else str(code))
         self.code = code
         self.status_code = DEFAULT_STATUS.get(code, 500)
-        self.allow_retry = DEFAULT_ALLOW_RETRY.get(code, False) if allow_retry is None else allow_retry
+        self.allow_retry = (
+            DEFAULT_ALLOW_RETRY.get(code, False) if allow_retry is None else allow_retry
+        )
 
 
 class CustomStreamError(BaseStreamError):

@@ -125,7 +125,9 @@ class XAxisConfig(TypedDict, total=False):
     labels: dict[str | int, str]
 
 
-RadiusValue = Literal["2xs", "xs", "sm", "md", "lg", "xl", "2xl", "3xl", "4xl", "full", "100%", "none"]
+RadiusValue = Literal[
+    "2xs", "xs", "sm", "md", "lg", "xl", "2xl", "3xl", "4xl", "full", "100%", "none"
+]
 TextAlign = Literal["start", "center", "end"]
 TextSize = Literal["xs", "sm", "md", "lg", "xl"]
 IconSize = Literal["xs", "sm", "md", "lg", "xl", "2xl", "3xl"]
@@ -439,7 +441,9 @@ class Button(WidgetComponentBase):
     style: Literal["primary", "secondary"] | None = None
     iconSize: Literal["sm", "md", "lg", "xl", "2xl"] | None = None
     color: (
-        Literal["primary", "secondary", "info", "discovery", "success", "caution", "warning", "danger"]
+        Literal[
+            "primary", "secondary", "info", "discovery", "success", "caution", "warning", "danger"
+        ]
         | None
     ) = None
     variant: ControlVariant | None = None
@@ -619,9 +623,34 @@ def _root_tag(value: Any) -> str:
 
 
 StrictWidgetComponent = Annotated[
-    Card | ListView | ListViewItem | Box | Row | Col | Form | Spacer | Divider | Transition
-    | Text | Title | Caption | Markdown | Label | Badge | Icon | Image | Table | TableRow
-    | TableCell | Chart | Button | Input | Textarea | Select | DatePicker | Checkbox
+    Card
+    | ListView
+    | ListViewItem
+    | Box
+    | Row
+    | Col
+    | Form
+    | Spacer
+    | Divider
+    | Transition
+    | Text
+    | Title
+    | Caption
+    | Markdown
+    | Label
+    | Badge
+    | Icon
+    | Image
+    | Table
+    | TableRow
+    | TableCell
+    | Chart
+    | Button
+    | Input
+    | Textarea
+    | Select
+    | DatePicker
+    | Checkbox
     | RadioGroup,
     Field(discriminator="type"),
 ]
@@ -669,7 +698,13 @@ WidgetRoot = Annotated[
 ]
 """The root of a widget item: a Card, a ListView or a Basic root."""
 
-for _model in (*_COMPONENT_CLASSES, DynamicWidgetComponent, BasicRoot, DynamicWidgetRoot):
+_REBUILT: tuple[type[BaseModel], ...] = (
+    *_COMPONENT_CLASSES,
+    DynamicWidgetComponent,
+    BasicRoot,
+    DynamicWidgetRoot,
+)
+for _model in _REBUILT:
     _model.model_rebuild()
 
 _root_adapter: TypeAdapter[Any] = TypeAdapter(WidgetRoot)
@@ -683,7 +718,7 @@ def parse_widget_root(data: Any) -> Card | ListView | DynamicWidgetRoot:
 
 # --- templates -----------------------------------------------------------------------
 
-_jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701 - renders JSON, not HTML
+_jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 class WidgetTemplate:

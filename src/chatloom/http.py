@@ -1,0 +1,339 @@
+"""The ASGI app: the ChatKit endpoint, the element bundle, a default page, a health check.
+
+``create_app(server)`` returns a Starlette app; run it with uvicorn or mount it in a
+FastAPI/Starlette app (``app.mount("/chat", create_app(server))``).
+
+Errors are JSON: ``{"error": {"type": ..., "message": ...}}`` with 400 (malformed or
+invalid request), 404 (unknown or foreign thread, item, attachment), 409 (the request
+does not apply to the thread's state), 413 (body too large), 501 (a hook the app does
+not provide) or 500. Nothing is stored for a refused request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
+
+import anyio
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from .errors import RequestError
+from .server import ChatKitServer, StreamingResult
+from .store import NotFoundError
+
+logger = logging.getLogger("chatloom.http")
+
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+USER_COOKIE = "chatloom_uid"
+CORS_HEADERS = ("Authorization", "Content-Type", "Accept-Language", "OpenAI-Beta")
+
+
+@dataclass
+class RequestContext:
+    """What handlers and stores know about the request.
+
+    Stores scope data to ``user_id``; handlers may also read ``locale`` and, for
+    app-specific headers, ``request``.
+    """
+
+    user_id: str
+    locale: str | None = None
+    request: Request | None = field(default=None, repr=False, compare=False)
+
+
+ContextFactory = Callable[[Request], Awaitable[Any]]
+
+
+def preferred_locale(request: Request) -> str | None:
+    """The first language of ``Accept-Language`` (the element sends exactly one)."""
+    header = request.headers.get("accept-language", "")
+    first = header.split(",", 1)[0].split(";", 1)[0].strip()
+    return first or None
+
+
+async def anonymous_browser_context(request: Request) -> RequestContext:
+    """The default context: each browser is its own anonymous user (an HttpOnly cookie).
+
+    Good for demos and single-tenant tools. Apps with accounts pass their own
+    ``context`` factory that authenticates the request and names the user.
+    """
+    user_id = request.cookies.get(USER_COOKIE) or ""
+    if not (16 <= len(user_id) <= 64 and user_id.isalnum()):
+        user_id = secrets.token_hex(16)
+        request.state.new_user_cookie = user_id
+    return RequestContext(user_id=user_id, locale=preferred_locale(request), request=request)
+
+
+def error_response(status: int, kind: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status)
+
+
+def _validation_message(error: ValidationError) -> str:
+    problems = []
+    for detail in error.errors(include_url=False, include_input=False)[:5]:
+        where = ".".join(str(part) for part in detail["loc"])
+        problems.append(f"{where}: {detail['msg']}" if where else detail["msg"])
+    return "Invalid request: " + "; ".join(problems)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _BodyTooLarge
+    return bytes(body)
+
+
+class EventStreamResponse(Response):
+    """Streams SSE frames as they are produced; a disconnect cancels the stream at once.
+
+    Cancelling (rather than waiting for the next write to fail) lets the server stop a
+    model that is still thinking, and runs ``handle_stream_cancelled`` right away.
+
+    Frames produced back to back (a fast model, a burst of updates) leave in one write
+    instead of one write each; a frame never waits behind CPU work for more than
+    ``max_delay`` seconds, and a handler waiting on I/O lets every ready frame out.
+    """
+
+    media_type = "text/event-stream"
+
+    def __init__(self, frames: AsyncIterator[bytes], max_delay: float = 0.001) -> None:
+        # No body and no Content-Length: the length is unknown until the stream ends.
+        self.status_code = 200
+        self.background = None
+        self.init_headers({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        self.frames = frames
+        self.max_delay = max_delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ready: list[bytes] = []
+        wake = anyio.Event()
+        finished = False
+
+        async def produce() -> None:
+            nonlocal wake, finished
+            last_yield = time.monotonic()
+            try:
+                async for frame in self.frames:
+                    ready.append(frame)
+                    wake.set()
+                    if time.monotonic() - last_yield > self.max_delay:
+                        await anyio.sleep(0)  # let the writer flush what is ready
+                        last_yield = time.monotonic()
+            finally:
+                # Cancelled while the stream sat at a yield: close it, so its own
+                # cancellation handling runs now rather than when it is collected.
+                with anyio.CancelScope(shield=True):
+                    await self.frames.aclose()  # type: ignore[attr-defined]
+                finished = True
+                wake.set()
+
+        async def write() -> None:
+            nonlocal wake
+            start = {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
+            await send(start)
+            while True:
+                await wake.wait()
+                wake = anyio.Event()
+                if ready:
+                    body = b"".join(ready)
+                    ready.clear()
+                    await send({"type": "http.response.body", "body": body, "more_body": True})
+                if finished and not ready:
+                    break
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        async def watch_disconnect() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        async with anyio.create_task_group() as tasks:
+
+            async def run_then_stop(part: Callable[[], Awaitable[None]]) -> None:
+                await part()
+                tasks.cancel_scope.cancel()
+
+            tasks.start_soon(produce)
+            tasks.start_soon(run_then_stop, write)
+            tasks.start_soon(run_then_stop, watch_disconnect)
+
+
+class ChatKitEndpoint:
+    """``POST`` handler turning HTTP requests into ``server.process`` calls."""
+
+    def __init__(
+        self, server: ChatKitServer[Any], context: ContextFactory, max_body_bytes: int
+    ) -> None:
+        self.server = server
+        self.context = context
+        self.max_body_bytes = max_body_bytes
+
+    async def handle(self, request: Request) -> Response:
+        try:
+            body = await _read_body(request, self.max_body_bytes)
+        except _BodyTooLarge:
+            return error_response(
+                413, "request_too_large", f"Request body exceeds {self.max_body_bytes} bytes"
+            )
+        context = await self.context(request)
+        try:
+            result = await self.server.process(body, context)
+        except ValidationError as error:
+            return error_response(400, "invalid_request", _validation_message(error))
+        except NotFoundError as error:
+            return error_response(404, "not_found", str(error))
+        except RequestError as error:
+            return error_response(error.status_code, "invalid_request", error.message)
+        except NotImplementedError as error:
+            return error_response(501, "not_implemented", str(error) or "Not implemented")
+        except Exception:
+            logger.exception("Unhandled error in ChatKit request")
+            return error_response(500, "server_error", "The server failed to handle the request")
+        response: Response
+        if isinstance(result, StreamingResult):
+            response = EventStreamResponse(result.json_events)
+        else:
+            response = Response(result.json, media_type="application/json")
+        _set_user_cookie(request, response)
+        return response
+
+
+def _set_user_cookie(request: Request, response: Response) -> None:
+    user_id = getattr(request.state, "new_user_cookie", None)
+    if user_id:
+        response.set_cookie(
+            USER_COOKIE,
+            user_id,
+            max_age=400 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>html,body{{margin:0;height:100%}}openai-chatkit{{display:block;height:100%}}</style>
+<script src="{root}/chatkit.js" async></script>
+</head>
+<body>
+<openai-chatkit></openai-chatkit>
+<script>
+(function () {{
+  var options = {options};
+  customElements.whenDefined("openai-chatkit").then(function () {{
+    document.querySelector("openai-chatkit").setOptions(options);
+  }});
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def _page_html(title: str, root: str, options: Mapping[str, Any]) -> str:
+    # Escape "<" so no option value can close the script element.
+    encoded = json.dumps(options).replace("<", "\\u003c")
+    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _PAGE.format(title=safe_title, root=root, options=encoded)
+
+
+def create_app(
+    server: ChatKitServer[Any],
+    *,
+    endpoint: str = "/chatkit",
+    context: ContextFactory = anonymous_browser_context,
+    page_options: Mapping[str, Any] | None = None,
+    page_title: str = "chatloom",
+    cors_origins: Sequence[str] | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    routes: Sequence[BaseRoute] = (),
+    serve_element: bool = True,
+) -> Starlette:
+    """The chatloom app for ``server``.
+
+    ``context`` maps each request to the context passed to the server and store (the
+    place for authentication). ``page_options`` are element options for the default
+    page at ``/`` (the ``api`` entry is filled in). ``cors_origins`` enables CORS for
+    pages on other origins. ``routes`` are added before the element's static files.
+    """
+    chatkit = ChatKitEndpoint(server, context, max_body_bytes)
+
+    async def page(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        options = {**(page_options or {}), "api": {"url": root + endpoint, "domainKey": "local"}}
+        return HTMLResponse(_page_html(page_title, root, options))
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        return error_response(error.status_code, "http_error", str(error.detail))
+
+    app_routes: list[BaseRoute] = [
+        Route(endpoint, chatkit.handle, methods=["POST"]),
+        Route("/healthz", health, methods=["GET"]),
+        *routes,
+    ]
+    if serve_element:
+        app_routes.append(Route("/", page, methods=["GET"]))
+        static = files("chatloom") / "static"
+        app_routes.append(Mount("/", StaticFiles(directory=str(static), check_dir=False)))
+    middleware = []
+    if cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors_origins),
+                allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+                allow_headers=list(CORS_HEADERS),
+                max_age=600,
+            )
+        )
+    return Starlette(
+        routes=app_routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error},
+    )
+
+
+__all__ = [
+    "CORS_HEADERS",
+    "DEFAULT_MAX_BODY_BYTES",
+    "ChatKitEndpoint",
+    "ContextFactory",
+    "EventStreamResponse",
+    "RequestContext",
+    "anonymous_browser_context",
+    "create_app",
+    "error_response",
+    "preferred_locale",
+]

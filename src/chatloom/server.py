@@ -1,0 +1,551 @@
+"""``ChatKitServer``: routes a ChatKit request to its handler and runs the event pipeline.
+
+``process(body, context)`` validates the request, does every check that can refuse it
+(unknown thread, wrong item kind, someone else's data) *before* anything streams, so
+the HTTP layer can answer 4xx and nothing is stored, then returns either a stream of
+SSE frames or one JSON body.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from typing import Any, Generic
+
+import anyio
+
+from .errors import CustomStreamError, ErrorCode, RequestError, StreamError
+from .logger import logger
+from .sse import frame
+from .store import AttachmentStore, NotFoundError, Store, TContext
+from .turn_state import PendingItems, ThreadWatch
+from .types import (
+    Action,
+    AssistantMessageItem,
+    Attachment,
+    AttachmentCreateParams,
+    AttachmentDeleteParams,
+    AudioInput,
+    ClientToolCallItem,
+    ErrorEvent,
+    FeedbackKind,
+    InputTranscribeParams,
+    ItemFeedbackParams,
+    ItemsListParams,
+    Page,
+    SDKHiddenContextItem,
+    StreamOptions,
+    StreamOptionsEvent,
+    StructuredInputAnswer,
+    StructuredInputItem,
+    StructuredInputSubmission,
+    SyncCustomActionResponse,
+    Thread,
+    ThreadAddClientToolOutputParams,
+    ThreadAddStructuredInputParams,
+    ThreadAddUserMessageParams,
+    ThreadCreatedEvent,
+    ThreadCreateParams,
+    ThreadCustomActionParams,
+    ThreadDeleteParams,
+    ThreadGetByIdParams,
+    ThreadItem,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadListParams,
+    ThreadMetadata,
+    ThreadRetryAfterItemParams,
+    ThreadStreamEvent,
+    ThreadUpdatedEvent,
+    ThreadUpdateParams,
+    TranscriptionResult,
+    UserMessageInput,
+    UserMessageItem,
+    WidgetItem,
+    chatkit_request_adapter,
+    is_hidden,
+    to_wire_json,
+)
+from .widget_streaming import diff_widget, stream_widget
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 1000
+DEFAULT_ERROR_MESSAGE = "An error occurred when generating a response."
+CANCELLED_NOTE = "The user cancelled the stream. Stop responding to the prior request."
+
+EventSource = Callable[[], AsyncIterable[ThreadStreamEvent]]
+Prelude = Callable[[], Awaitable[list[ThreadStreamEvent]]]
+
+
+class StreamingResult:
+    """The response to a streaming request: SSE frames, ``data: <json>\\n\\n`` each."""
+
+    def __init__(self, stream: AsyncIterator[bytes]) -> None:
+        self.json_events = stream
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self.json_events
+
+
+class NonStreamingResult:
+    """The response to a non-streaming request: one JSON body."""
+
+    def __init__(self, result: bytes) -> None:
+        self.json = result
+
+
+def _page_size(limit: int | None) -> int:
+    return min(limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+
+
+def _wire_thread(thread: ThreadMetadata, items: Page[ThreadItem] | None = None) -> Thread:
+    """The thread as clients see it: no server-side metadata, no hidden items."""
+    if items is not None:
+        items = Page(
+            data=[item for item in items.data if not is_hidden(item)],
+            has_more=items.has_more,
+            after=items.after,
+        )
+    return Thread(
+        id=thread.id,
+        title=thread.title,
+        created_at=thread.created_at,
+        status=thread.status,
+        allowed_image_domains=thread.allowed_image_domains,
+        items=items or Page(),
+    )
+
+
+def _answer(
+    item: StructuredInputItem, submission: StructuredInputSubmission
+) -> StructuredInputItem:
+    answered = item.model_copy(deep=True)
+    known = {question.id for question in answered.inputs}
+    for unknown in submission.answers.keys() - known:
+        logger.warning("Ignoring an answer to unknown input %s of item %s", unknown, item.id)
+    for question in answered.inputs:
+        given = submission.answers.get(question.id)
+        if submission.status == "skipped" or given is None or given.skipped or not given.values:
+            question.answer = StructuredInputAnswer(skipped=True)
+            continue
+        values = given.values
+        if question.type == "multiple_choice" and not question.multiple:
+            values = values[:1]
+        question.answer = StructuredInputAnswer(values=values)
+    answered.status = submission.status
+    return answered
+
+
+class ChatKitServer(ABC, Generic[TContext]):
+    """Subclass it and implement :meth:`respond`; override the other hooks as needed."""
+
+    def __init__(
+        self,
+        store: Store[TContext],
+        attachment_store: AttachmentStore[TContext] | None = None,
+    ) -> None:
+        self.store = store
+        self.attachment_store = attachment_store
+
+    # --- hooks ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def respond(
+        self,
+        thread: ThreadMetadata,
+        input_user_message: UserMessageItem | None,
+        context: TContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Stream the reply to a user message (or ``None`` after tool output or an answer)."""
+
+    def action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: TContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Stream the result of a widget action (``threads.custom_action``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not handle widget actions")
+
+    async def sync_action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: TContext,
+    ) -> SyncCustomActionResponse:
+        """Answer a non-streaming widget action; a returned ``updated_item`` is persisted."""
+        raise NotImplementedError(f"{type(self).__name__} does not handle sync widget actions")
+
+    async def add_feedback(
+        self, thread_id: str, item_ids: list[str], feedback: FeedbackKind, context: TContext
+    ) -> None:
+        """Record thumbs up/down on items; the default drops it."""
+
+    async def transcribe(self, audio_input: AudioInput, context: TContext) -> TranscriptionResult:
+        """Turn dictated audio into text for the composer."""
+        raise NotImplementedError(f"{type(self).__name__} does not transcribe audio")
+
+    def get_stream_options(self, thread: ThreadMetadata, context: TContext) -> StreamOptions:
+        return StreamOptions(allow_cancel=True)
+
+    async def handle_stream_cancelled(
+        self, thread: ThreadMetadata, pending_items: list[ThreadItem], context: TContext
+    ) -> None:
+        """Keep what the user saw of a stopped reply, and tell the model it was stopped."""
+        for item in pending_items:
+            if isinstance(item, AssistantMessageItem) and any(
+                part.text.strip() for part in item.content
+            ):
+                await self.store.add_thread_item(thread.id, item, context)
+        note = SDKHiddenContextItem(
+            id=self.store.generate_item_id("sdk_hidden_context", thread, context),
+            thread_id=thread.id,
+            created_at=datetime.now(),
+            content=CANCELLED_NOTE,
+        )
+        await self.store.add_thread_item(thread.id, note, context)
+
+    # --- entry point ---------------------------------------------------------------------
+
+    async def process(
+        self, request: str | bytes | bytearray, context: TContext
+    ) -> StreamingResult | NonStreamingResult:
+        """Handle one request body.
+
+        Raises ``pydantic.ValidationError`` for a malformed body, :class:`NotFoundError`
+        for a missing (or foreign) thread, item or attachment, :class:`RequestError`
+        for a request that cannot apply, and ``NotImplementedError`` for a hook the app
+        does not provide. The HTTP layer maps them to 400, 404, 4xx and 501.
+        """
+        req = chatkit_request_adapter.validate_json(request)
+        handler = getattr(self, "_" + req.type.replace(".", "_"))
+        result = await handler(req.params, context)
+        if isinstance(result, bytes):
+            return NonStreamingResult(result)
+        return StreamingResult(result)
+
+    # --- streaming requests: checks first, then the stream ------------------------------
+
+    async def _threads_create(
+        self, params: ThreadCreateParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        attachments = await self._load_attachments(params.input, context)
+        thread = Thread(id=self.store.generate_thread_id(context), created_at=datetime.now())
+        return self._user_turn(thread, params.input, attachments, context, new_thread=True)
+
+    async def _threads_add_user_message(
+        self, params: ThreadAddUserMessageParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        thread = await self.store.load_thread(params.thread_id, context)
+        attachments = await self._load_attachments(params.input, context)
+        return self._user_turn(thread, params.input, attachments, context)
+
+    async def _threads_add_client_tool_output(
+        self, params: ThreadAddClientToolOutputParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        thread = await self.store.load_thread(params.thread_id, context)
+        newest = await self.store.load_thread_items(thread.id, None, 1, "desc", context)
+        call = newest.data[0] if newest.data else None
+        if not isinstance(call, ClientToolCallItem) or call.status != "pending":
+            raise RequestError(f"Thread {thread.id} has no pending client tool call", 409)
+
+        async def prelude() -> list[ThreadStreamEvent]:
+            call.output = params.result
+            call.status = "completed"
+            await self.store.save_item(thread.id, call, context)
+            recent = await self.store.load_thread_items(
+                thread.id, None, DEFAULT_PAGE_SIZE, "desc", context
+            )
+            for stale in recent.data:
+                if isinstance(stale, ClientToolCallItem) and stale.status == "pending":
+                    logger.info("Client tool call %s was not completed, dropping it", stale.id)
+                    await self.store.delete_thread_item(thread.id, stale.id, context)
+            return []
+
+        return self._stream(thread, context, lambda: self.respond(thread, None, context), prelude)
+
+    async def _threads_add_structured_input(
+        self, params: ThreadAddStructuredInputParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        thread = await self.store.load_thread(params.thread_id, context)
+        item = await self.store.load_item(thread.id, params.item_id, context)
+        if not isinstance(item, StructuredInputItem):
+            raise RequestError(f"Item {item.id} is not a structured input item")
+        if item.status != "pending":
+            raise RequestError(f"Structured input item {item.id} was already {item.status}", 409)
+        answered = _answer(item, params.input)
+
+        async def events() -> AsyncIterator[ThreadStreamEvent]:
+            yield ThreadItemReplacedEvent(item=answered)
+            async for event in self.respond(thread, None, context):
+                yield event
+
+        return self._stream(thread, context, events)
+
+    async def _threads_retry_after_item(
+        self, params: ThreadRetryAfterItemParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        thread = await self.store.load_thread(params.thread_id, context)
+        newer: list[ThreadItem] = []
+        after: str | None = None
+        while True:
+            page = await self.store.load_thread_items(thread.id, after, 100, "desc", context)
+            target = next((item for item in page.data if item.id == params.item_id), None)
+            if target is not None:
+                newer += page.data[: page.data.index(target)]
+                break
+            newer += page.data
+            if not page.has_more:
+                raise NotFoundError(f"Item {params.item_id} not found in thread {thread.id}")
+            after = page.after
+        if not isinstance(target, UserMessageItem):
+            raise RequestError(f"Item {target.id} is not a user message")
+        user_message = target
+
+        async def prelude() -> list[ThreadStreamEvent]:
+            # No removed events: the client drops everything after the retried message.
+            for item in newer:
+                await self.store.delete_thread_item(thread.id, item.id, context)
+            return []
+
+        return self._stream(
+            thread, context, lambda: self.respond(thread, user_message, context), prelude
+        )
+
+    async def _threads_custom_action(
+        self, params: ThreadCustomActionParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        thread, sender = await self._load_action_target(params, context)
+        if params.item_id is not None and sender is None:
+            # As in the reference: refused in-band, which every client renders.
+            return _frames([ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=False)])
+        return self._stream(
+            thread, context, lambda: self.action(thread, params.action, sender, context)
+        )
+
+    # --- non-streaming requests ----------------------------------------------------------
+
+    async def _threads_sync_custom_action(
+        self, params: ThreadCustomActionParams, context: TContext
+    ) -> bytes:
+        thread, sender = await self._load_action_target(params, context)
+        if params.item_id is not None and sender is None:
+            raise RequestError("threads.sync_custom_action requires a widget sender item")
+        response = await self.sync_action(thread, params.action, sender, context)
+        if response.updated_item is not None:
+            await self.store.save_item(thread.id, response.updated_item, context)
+        return to_wire_json(response)
+
+    async def _threads_get_by_id(self, params: ThreadGetByIdParams, context: TContext) -> bytes:
+        thread = await self.store.load_thread(params.thread_id, context)
+        items = await self.store.load_thread_items(
+            thread.id, None, DEFAULT_PAGE_SIZE, "asc", context
+        )
+        return to_wire_json(_wire_thread(thread, items))
+
+    async def _threads_list(self, params: ThreadListParams, context: TContext) -> bytes:
+        page = await self.store.load_threads(
+            _page_size(params.limit), params.after, params.order, context
+        )
+        threads = [_wire_thread(thread) for thread in page.data]
+        return to_wire_json(Page(data=threads, has_more=page.has_more, after=page.after))
+
+    async def _items_list(self, params: ItemsListParams, context: TContext) -> bytes:
+        page = await self.store.load_thread_items(
+            params.thread_id, params.after, _page_size(params.limit), params.order, context
+        )
+        page.data = [item for item in page.data if not is_hidden(item)]
+        return to_wire_json(page)
+
+    async def _items_feedback(self, params: ItemFeedbackParams, context: TContext) -> bytes:
+        thread = await self.store.load_thread(params.thread_id, context)
+        await self.add_feedback(thread.id, params.item_ids, params.kind, context)
+        return b"{}"
+
+    async def _attachments_create(self, params: AttachmentCreateParams, context: TContext) -> bytes:
+        attachment = await self._attachment_store().create_attachment(params, context)
+        await self.store.save_attachment(attachment, context)
+        return to_wire_json(attachment)
+
+    async def _attachments_delete(self, params: AttachmentDeleteParams, context: TContext) -> bytes:
+        attachment_store = self._attachment_store()
+        attachment = await self.store.load_attachment(params.attachment_id, context)
+        await attachment_store.delete_attachment(attachment.id, context)
+        await self.store.delete_attachment(attachment.id, context)
+        return b"{}"
+
+    async def _threads_update(self, params: ThreadUpdateParams, context: TContext) -> bytes:
+        thread = await self.store.load_thread(params.thread_id, context)
+        thread.title = params.title
+        await self.store.save_thread(thread, context)
+        return to_wire_json(_wire_thread(thread))
+
+    async def _threads_delete(self, params: ThreadDeleteParams, context: TContext) -> bytes:
+        thread = await self.store.load_thread(params.thread_id, context)
+        attachments = await self.store.load_thread_attachments(thread.id, context)
+        await self.store.delete_thread(thread.id, context)
+        for attachment in attachments:
+            if self.attachment_store is not None:
+                await self.attachment_store.delete_attachment(attachment.id, context)
+            await self.store.delete_attachment(attachment.id, context)
+        return b"{}"
+
+    async def _input_transcribe(self, params: InputTranscribeParams, context: TContext) -> bytes:
+        try:
+            audio = base64.b64decode(params.audio_base64, validate=True)
+        except binascii.Error as error:
+            raise RequestError("audio_base64 is not valid base64") from error
+        result = await self.transcribe(AudioInput(data=audio, mime_type=params.mime_type), context)
+        return to_wire_json(result)
+
+    # --- shared steps --------------------------------------------------------------------
+
+    def _attachment_store(self) -> AttachmentStore[TContext]:
+        if self.attachment_store is None:
+            raise RequestError("Attachments are not enabled on this server", 501)
+        return self.attachment_store
+
+    async def _load_attachments(self, input: UserMessageInput, context: TContext) -> list[Any]:
+        return [await self.store.load_attachment(id, context) for id in input.attachments]
+
+    async def _load_action_target(
+        self, params: ThreadCustomActionParams, context: TContext
+    ) -> tuple[ThreadMetadata, WidgetItem | None]:
+        thread = await self.store.load_thread(params.thread_id, context)
+        if params.item_id is None:
+            return thread, None
+        item = await self.store.load_item(thread.id, params.item_id, context)
+        return thread, item if isinstance(item, WidgetItem) else None
+
+    def _user_turn(
+        self,
+        thread: ThreadMetadata,
+        input: UserMessageInput,
+        attachments: list[Attachment],
+        context: TContext,
+        new_thread: bool = False,
+    ) -> AsyncIterator[bytes]:
+        message = UserMessageItem(
+            id=self.store.generate_item_id("message", thread, context),
+            thread_id=thread.id,
+            created_at=datetime.now(),
+            content=input.content,
+            attachments=attachments,
+            quoted_text=input.quoted_text,
+            inference_options=input.inference_options,
+        )
+
+        async def prelude() -> list[ThreadStreamEvent]:
+            events: list[ThreadStreamEvent] = []
+            if new_thread:
+                await self.store.save_thread(thread, context)
+                events.append(ThreadCreatedEvent(thread=_wire_thread(thread)))
+            for attachment in attachments:
+                attachment.thread_id = thread.id
+                await self.store.save_attachment(attachment, context)
+            await self.store.add_thread_item(thread.id, message, context)
+            events.append(ThreadItemDoneEvent(item=message))
+            return events
+
+        return self._stream(
+            thread, context, lambda: self.respond(thread, message, context), prelude
+        )
+
+    async def _stream(
+        self,
+        thread: ThreadMetadata,
+        context: TContext,
+        source: EventSource,
+        prelude: Prelude | None = None,
+    ) -> AsyncIterator[bytes]:
+        """The SSE frames of one turn: the prelude's writes and events, then the handler's.
+
+        The handler's events are persisted as they pass (done -> add, removed -> delete,
+        replaced -> save), updates are tracked on pending items so a stopped turn keeps
+        its partial text, and a thread the handler changed is saved and re-sent.
+        """
+        if prelude is not None:
+            try:
+                first = await prelude()
+            except Exception:
+                logger.exception("Could not start a ChatKit turn")
+                yield frame(ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True))
+                return
+            for event in first:
+                yield frame(event)
+        yield frame(StreamOptionsEvent(stream_options=self.get_stream_options(thread, context)))
+        watch = ThreadWatch(thread)
+        pending = PendingItems()
+        events: AsyncIterator[ThreadStreamEvent] | None = None
+        try:
+            try:
+                events = aiter(source())
+                async for event in events:
+                    kind = event.type
+                    if kind == "thread.item.updated":
+                        pending.updated(event.item_id, event.update)  # type: ignore[union-attr]
+                    elif kind == "thread.item.added":
+                        pending.added(event.item)  # type: ignore[union-attr]
+                    elif kind == "thread.item.done":
+                        item = event.item  # type: ignore[union-attr]
+                        await self.store.add_thread_item(thread.id, item, context)
+                        pending.finished(item.id)
+                        if is_hidden(item):
+                            continue  # persisted, never sent
+                    elif kind == "thread.item.removed":
+                        item_id = event.item_id  # type: ignore[union-attr]
+                        await self.store.delete_thread_item(thread.id, item_id, context)
+                        pending.finished(item_id)
+                    elif kind == "thread.item.replaced":
+                        item = event.item  # type: ignore[union-attr]
+                        await self.store.save_item(thread.id, item, context)
+                        pending.finished(item.id)
+                    yield frame(event)
+                    if watch.changed():
+                        yield await self._thread_updated(watch, context)
+            except (anyio.get_cancelled_exc_class(), GeneratorExit):
+                # The client went away (Stop, a closed tab). Shielded: the surrounding
+                # scope is cancelled, so any unshielded await would fail at once.
+                with anyio.CancelScope(shield=True):
+                    close = getattr(events, "aclose", None)
+                    if close is not None:
+                        await close()  # the handler's own cleanup, e.g. a model stream
+                    await self.handle_stream_cancelled(thread, pending.items(), context)
+                raise
+        except CustomStreamError as error:
+            yield frame(
+                ErrorEvent(code="custom", message=error.message, allow_retry=error.allow_retry)
+            )
+        except StreamError as error:
+            yield frame(ErrorEvent(code=error.code, allow_retry=error.allow_retry))
+        except Exception:
+            logger.exception("Error in a ChatKit handler")
+            yield frame(ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True))
+        if watch.changed():
+            yield await self._thread_updated(watch, context)
+
+    async def _thread_updated(self, watch: ThreadWatch, context: TContext) -> bytes:
+        watch.mark_seen()
+        await self.store.save_thread(watch.thread, context)
+        return frame(ThreadUpdatedEvent(thread=_wire_thread(watch.thread)))
+
+
+async def _frames(events: list[ThreadStreamEvent]) -> AsyncIterator[bytes]:
+    for event in events:
+        yield frame(event)
+
+
+__all__ = [
+    "DEFAULT_ERROR_MESSAGE",
+    "DEFAULT_PAGE_SIZE",
+    "ChatKitServer",
+    "NonStreamingResult",
+    "StreamingResult",
+    "diff_widget",
+    "stream_widget",
+]

@@ -1,0 +1,52 @@
+"""Fixtures shared by the Python tests: a frozen clock and deterministic ids."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chatloom.store import _ID_PREFIXES, StoreItemType
+
+START = datetime(2025, 1, 1, 12, 0, 0)
+
+
+class Clock:
+    """Stands in for ``datetime`` in chatloom modules: each ``now()`` is one second later."""
+
+    def __init__(self) -> None:
+        self.ticks = itertools.count()
+
+    def now(self, tz: Any = None) -> datetime:
+        return START + timedelta(seconds=next(self.ticks))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(datetime, name)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    fake = Clock()
+    for module in ("chatloom.server", "chatloom.widget_streaming"):
+        monkeypatch.setattr(f"{module}.datetime", fake)
+    yield fake
+
+
+class SequentialIds:
+    """Replaces a store's id generation with ``thr_1``, ``msg_2``, ... for exact JSON."""
+
+    def __init__(self) -> None:
+        self.counter = itertools.count(1)
+
+    def __call__(self, item_type: StoreItemType) -> str:
+        return f"{_ID_PREFIXES[item_type]}_{next(self.counter)}"
+
+
+def use_sequential_ids(store: Any) -> SequentialIds:
+    ids = SequentialIds()
+    store.generate_thread_id = lambda context: ids("thread")
+    store.generate_item_id = lambda item_type, thread, context: ids(item_type)
+    return ids
