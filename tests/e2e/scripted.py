@@ -1,0 +1,173 @@
+"""A ChatKitServer whose replies are scripted by the user's message, for browser tests
+and the render benchmark. The first word of the message picks the script:
+
+``stream <n>``  n words streamed as text deltas; ``slow``  a long, slow stream (for Stop);
+``fail``  an error event with Retry; ``tool``  a client tool call, then a reply with its
+output; ``effect``  a client effect; ``widget``  a card with a server action button;
+``notice``  a warning notice; ``title <t>``  renames the thread; anything else echoes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from chatloom.errors import CustomStreamError
+from chatloom.server import ChatKitServer
+from chatloom.store import Store
+from chatloom.actions import ActionConfig
+from chatloom.types import (
+    AssistantMessageContent,
+    AssistantMessageContentPartAdded,
+    AssistantMessageContentPartDone,
+    AssistantMessageContentPartTextDelta,
+    AssistantMessageItem,
+    ClientEffectEvent,
+    ClientToolCallItem,
+    NoticeEvent,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemUpdatedEvent,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    WidgetItem,
+)
+from chatloom.widgets import Button, Card, Text
+
+
+def user_text(item: UserMessageItem | None) -> str:
+    if item is None:
+        return ""
+    return "".join(getattr(part, "text", "") for part in item.content)
+
+
+class ScriptedServer(ChatKitServer[Any]):
+    def __init__(self, store: Store[Any], *, token_delay: float = 0.0) -> None:
+        super().__init__(store)
+        self.token_delay = token_delay
+        self.feedback: list[tuple[list[str], str]] = []
+        self.actions: list[dict[str, Any]] = []
+        self.fail_next = 0
+
+    def _id(self, thread: ThreadMetadata, context: Any) -> str:
+        return self.store.generate_item_id("message", thread, context)
+
+    async def stream_text(
+        self, thread: ThreadMetadata, context: Any, words: list[str], delay: float = 0.0
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        item = AssistantMessageItem(
+            id=self._id(thread, context), thread_id=thread.id, created_at=datetime.now(), content=[]
+        )
+        yield ThreadItemAddedEvent(item=item)
+        yield ThreadItemUpdatedEvent(
+            item_id=item.id,
+            update=AssistantMessageContentPartAdded(
+                content_index=0, content=AssistantMessageContent(text="")
+            ),
+        )
+        text = ""
+        for word in words:
+            text += word
+            yield ThreadItemUpdatedEvent(
+                item_id=item.id,
+                update=AssistantMessageContentPartTextDelta(content_index=0, delta=word),
+            )
+            if delay:
+                await asyncio.sleep(delay)
+        content = AssistantMessageContent(text=text)
+        yield ThreadItemUpdatedEvent(
+            item_id=item.id,
+            update=AssistantMessageContentPartDone(content_index=0, content=content),
+        )
+        yield ThreadItemDoneEvent(item=item.model_copy(update={"content": [content]}))
+
+    async def respond(
+        self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: Any
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        if input_user_message is None:
+            # After a client tool: report what the page's handler returned.
+            items = await self.store.load_thread_items(thread.id, None, 5, "desc", context)
+            call = next((i for i in items.data if isinstance(i, ClientToolCallItem)), None)
+            output = call.output if call else None
+            async for event in self.stream_text(thread, context, [f"Tool output: {output}"]):
+                yield event
+            return
+        text = user_text(input_user_message).strip()
+        command, _, rest = text.partition(" ")
+        command = command.lower()
+        if command == "stream":
+            count = int(rest or "20")
+            words = [f"word{i} " for i in range(count)]
+            async for event in self.stream_text(thread, context, words, self.token_delay):
+                yield event
+        elif command == "slow":
+            async for event in self.stream_text(
+                thread, context, [f"slow{i} " for i in range(400)], 0.05
+            ):
+                yield event
+        elif command == "fail":
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                raise CustomStreamError("The scripted model failed.", allow_retry=True)
+            async for event in self.stream_text(thread, context, ["Recovered ", "after ", "retry."]):
+                yield event
+        elif command == "tool":
+            yield ThreadItemDoneEvent(
+                item=ClientToolCallItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    call_id="call_1",
+                    name="get_selection",
+                    arguments={"scope": rest or "all"},
+                )
+            )
+        elif command == "effect":
+            yield ClientEffectEvent(name="highlight", data={"color": rest or "red"})
+            async for event in self.stream_text(thread, context, ["Effect ", "sent."]):
+                yield event
+        elif command == "widget":
+            card = Card(
+                children=[
+                    Text(id="greeting", value="A widget card"),
+                    Button(
+                        label="Approve",
+                        onClickAction=ActionConfig(type="approve", payload={"id": 7}),
+                    ),
+                ]
+            )
+            yield ThreadItemDoneEvent(
+                item=WidgetItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    widget=card,
+                    copy_text="A widget card",
+                )
+            )
+        elif command == "notice":
+            yield NoticeEvent(level="warning", message="Mind the **gap**.", title="Heads up")
+        elif command == "title":
+            thread.title = rest or "Renamed by the server"
+            async for event in self.stream_text(thread, context, ["Title ", "set."]):
+                yield event
+        else:
+            async for event in self.stream_text(
+                thread, context, ["You ", "said: ", text], self.token_delay
+            ):
+                yield event
+
+    async def action(
+        self, thread: ThreadMetadata, action: Any, sender: WidgetItem | None, context: Any
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        self.actions.append({"type": action.type, "payload": action.payload})
+        async for event in self.stream_text(thread, context, [f"Action {action.type} handled."]):
+            yield event
+
+    async def add_feedback(
+        self, thread_id: str, item_ids: list[str], feedback: Any, context: Any
+    ) -> None:
+        self.feedback.append((item_ids, str(feedback)))
