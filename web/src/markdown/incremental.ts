@@ -56,3 +56,9 @@ export class IncrementalMarkdown {
 export function renderMarkdown(text: string, ctx: InlineContext, finish: Finish): string {
   return new IncrementalMarkdown(ctx, finish).update(text).join("");
 }
+
+/** Plain text of a Markdown message (for screen-reader announcements). */
+export function markdownToText(text: string): string {
+  const html = renderMarkdown(text, {}, (h) => h);
+  return (new DOMParser().parseFromString(html, "text/html").body.textContent ?? "").trim();
+}

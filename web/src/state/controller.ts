@@ -3,6 +3,7 @@
 // The UI reads its signals and calls its methods; nothing else talks to the server.
 import { batch, computed, signal } from "@preact/signals";
 import type { Emit } from "../events";
+import { markdownToText } from "../markdown/incremental";
 import { loadStrings, resolveLocale, stringsFor } from "../i18n";
 import {
   isAccepted,
@@ -630,7 +631,7 @@ export class ChatController {
     const items = this.chat.value.items;
     const last = items[items.length - 1];
     const text = last?.type === "assistant_message" ? last.content.map((c) => c.text).join("\n") : "";
-    this.announcement.value = text ? text.slice(0, 1000) : this.locale.value.strings.responseDone;
+    this.announcement.value = text ? markdownToText(text.slice(0, 2000)) : this.locale.value.strings.responseDone;
   }
 
   emitDeeplink(detail: { name: string; data?: Record<string, unknown> }): void {

@@ -17,7 +17,7 @@ function Main() {
   const locale = c.locale.value;
   const chat = c.chat.value;
   const inHistory = c.view.value === "history";
-  const isNew = chat.thread === null && chat.items.length === 0;
+  const isNew = chat.thread === null && chat.items.length === 0 && !chat.error;
   return (
     <div class="ck-root" lang={locale.tag} dir={locale.dir} role="region" aria-label={opts.frameTitle}>
       <Header />
