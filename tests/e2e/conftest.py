@@ -30,12 +30,6 @@ CHROMIUM_ARGS = [
 ELEMENT = files("chatloom") / "static" / "chatkit.mjs"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/e2e/" in str(item.path).replace("\\", "/"):
-            item.add_marker(pytest.mark.e2e)
-
-
 class Live:
     """The running app: its URL and the scripted server behind it."""
 

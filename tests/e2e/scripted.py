@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+from chatloom.actions import ActionConfig
 from chatloom.errors import CustomStreamError
 from chatloom.server import ChatKitServer
 from chatloom.store import Store
-from chatloom.actions import ActionConfig
 from chatloom.types import (
     AssistantMessageContent,
     AssistantMessageContentPartAdded,
@@ -112,7 +112,9 @@ class ScriptedServer(ChatKitServer[Any]):
             if self.fail_next > 0:
                 self.fail_next -= 1
                 raise CustomStreamError("The scripted model failed.", allow_retry=True)
-            async for event in self.stream_text(thread, context, ["Recovered ", "after ", "retry."]):
+            async for event in self.stream_text(
+                thread, context, ["Recovered ", "after ", "retry."]
+            ):
                 yield event
         elif command == "tool":
             yield ThreadItemDoneEvent(

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
 from tests.e2e.helpers import events, open_chat, send
 
+pytestmark = pytest.mark.e2e
+
 
 def test_send_streams_markdown_reply(page: Any, live: Live) -> None:
     chat = open_chat(page, live.url)
     send(chat, "hello **world**")
-    expect(chat.locator(".ck-user .ck-bubble")).to_have_text("hello **world**")  # user text is not Markdown
+    expect(chat.locator(".ck-user .ck-bubble")).to_have_text(
+        "hello **world**"
+    )  # user text is not Markdown
     reply = chat.locator(".ck-assistant")
     expect(reply).to_contain_text("You said: hello world")
     expect(reply.locator("strong")).to_have_text("world")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
 from tests.e2e.helpers import events, open_chat, send
+
+pytestmark = pytest.mark.e2e
 
 
 def start_thread(chat: Any, text: str) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
 from tests.e2e.helpers import events, open_chat, send, set_options
+
+pytestmark = pytest.mark.e2e
 
 
 def background(chat: Any) -> str:
@@ -22,7 +25,10 @@ def test_theme_switch(page: Any, live: Live) -> None:
     assert light != dark
     rgb = [int(x) for x in dark[dark.index("(") + 1 : dark.index(")")].split(",")[:3]]
     assert sum(rgb) < 150, dark
-    set_options(page, "{theme: {colorScheme: 'light', radius: 'sharp', color: {accent: {primary: '#ff5f42', level: 2}}}}")
+    set_options(
+        page,
+        "{theme: {colorScheme: 'light', radius: 'sharp', color: {accent: {primary: '#ff5f42', level: 2}}}}",
+    )
     send_button = chat.locator("[data-action=send]")
     assert send_button.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 95, 66)"
     assert send_button.evaluate("el => getComputedStyle(el).borderTopLeftRadius") == "0px"
@@ -31,7 +37,12 @@ def test_theme_switch(page: Any, live: Live) -> None:
 def test_locale_switch_and_rtl(page: Any, live: Live) -> None:
     chat = open_chat(page, live.url)
     languages: list[str] = []
-    page.on("request", lambda r: r.url.endswith("/chatkit") and languages.append(r.headers.get("accept-language", "")))
+    page.on(
+        "request",
+        lambda r: (
+            r.url.endswith("/chatkit") and languages.append(r.headers.get("accept-language", ""))
+        ),
+    )
     set_options(page, "{locale: 'de'}")
     expect(chat.locator("textarea")).to_have_attribute("placeholder", "Nachricht an die KI")
     expect(chat.get_by_role("heading", name="Wobei kann ich heute helfen?")).to_be_visible()
@@ -40,7 +51,9 @@ def test_locale_switch_and_rtl(page: Any, live: Live) -> None:
     assert languages and languages[-1] == "de"
     set_options(page, "{locale: 'ar'}")
     expect(chat.locator(".ck-root")).to_have_attribute("dir", "rtl")
-    expect(chat.locator("textarea")).to_have_attribute("placeholder", "أرسل رسالة إلى الذكاء الاصطناعي")
+    expect(chat.locator("textarea")).to_have_attribute(
+        "placeholder", "أرسل رسالة إلى الذكاء الاصطناعي"
+    )
     # Right-to-left layout: the user's bubble sits on the left edge.
     box = chat.locator(".ck-user").bounding_box()
     thread = chat.locator(".ck-thread").bounding_box()
@@ -52,7 +65,9 @@ def test_locale_switch_and_rtl(page: Any, live: Live) -> None:
 
 def test_http_errors_are_shown_and_reported(page: Any, live: Live) -> None:
     chat = open_chat(page, live.url)
-    page.evaluate("document.querySelector('openai-chatkit').setThreadId('thr_missing').catch(() => {})")
+    page.evaluate(
+        "document.querySelector('openai-chatkit').setThreadId('thr_missing').catch(() => {})"
+    )
     expect(chat.locator(".ck-error")).to_be_visible()
     assert events(page, "chatkit.error")
     # A failing endpoint: the message stays on screen, the error says why, Retry resends.
@@ -100,9 +115,13 @@ def test_aborted_stream_keeps_what_was_shown(page: Any, live: Live) -> None:
 
 def test_client_tool_round_trip(page: Any, live: Live) -> None:
     chat = open_chat(page, live.url)
-    set_options(page, "{onClientTool: async ({name, params}) => ({selection: name + ':' + params.scope})}")
+    set_options(
+        page, "{onClientTool: async ({name, params}) => ({selection: name + ':' + params.scope})}"
+    )
     send(chat, "tool cells")
-    expect(chat.locator(".ck-assistant")).to_contain_text("Tool output: {'selection': 'get_selection:cells'}")
+    expect(chat.locator(".ck-assistant")).to_contain_text(
+        "Tool output: {'selection': 'get_selection:cells'}"
+    )
     starts = events(page, "chatkit.response.start")
     ends = events(page, "chatkit.response.end")
     assert len(starts) == len(ends) == 1  # one busy period across the tool call
@@ -112,7 +131,10 @@ def test_client_effects_fire_events(page: Any, live: Live) -> None:
     chat = open_chat(page, live.url)
     send(chat, "effect blue")
     expect(chat.locator(".ck-assistant")).to_contain_text("Effect sent.")
-    assert events(page, "chatkit.effect")[0]["detail"] == {"name": "highlight", "data": {"color": "blue"}}
+    assert events(page, "chatkit.effect")[0]["detail"] == {
+        "name": "highlight",
+        "data": {"color": "blue"},
+    }
 
 
 def test_widget_action_goes_to_server(page: Any, live: Live) -> None:
