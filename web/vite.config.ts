@@ -30,7 +30,7 @@ export default defineConfig({
     modulePreload: false,
     rolldownOptions: {
       input: "src/index.ts",
-      preserveEntrySignatures: "exports-only",
+      preserveEntrySignatures: "allow-extension",
       output: {
         format: "es",
         entryFileNames: "chatkit.mjs",

@@ -3,7 +3,7 @@ import { parseBlocks } from "../src/markdown/blocks";
 import { IncrementalMarkdown, renderMarkdown } from "../src/markdown/incremental";
 import { renderInline } from "../src/markdown/inline";
 
-const md = (s: string): string => renderMarkdown(s, {}, (h) => h);
+const md = (s: string): string => renderMarkdown(s, {});
 
 describe("block parser", () => {
   it("recognises GFM blocks", () => {
@@ -60,7 +60,7 @@ describe("incremental parsing", () => {
   it("matches a full parse at every prefix of a streamed document", () => {
     const doc =
       "# Head\n\nSome *text* with `code`.\n\n- one\n- two\n\n  continued\n\n```ts\nconst a = 1;\n```\n\n| h | i |\n|---|---|\n| 1 | 2 |\n\n> q\n> r\n\nend **bold**";
-    const inc = new IncrementalMarkdown({}, (h) => h);
+    const inc = new IncrementalMarkdown({}, (b) => b);
     for (let n = 1; n <= doc.length; n += 3) {
       const prefix = doc.slice(0, n);
       expect(inc.update(prefix).join("")).toBe(md(prefix));
@@ -69,7 +69,7 @@ describe("incremental parsing", () => {
 
   it("only re-renders the open block", () => {
     let calls = 0;
-    const inc = new IncrementalMarkdown({}, (h) => (calls++, h));
+    const inc = new IncrementalMarkdown({}, (b) => ((calls += b.length), b));
     inc.update("para one\n\npara two\n\npara three");
     calls = 0;
     inc.update("para one\n\npara two\n\npara three and more");
@@ -77,7 +77,7 @@ describe("incremental parsing", () => {
   });
 
   it("starts over when the text is not an append", () => {
-    const inc = new IncrementalMarkdown({}, (h) => h);
+    const inc = new IncrementalMarkdown({}, (b) => b);
     inc.update("first\n\nsecond");
     expect(inc.update("other\n\nthing").join("")).toBe("<p>other</p><p>thing</p>");
   });

@@ -3,10 +3,10 @@
 // file runs under jsdom, the DOM implementation DOMPurify itself is tested against.
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "../src/markdown/incremental";
-import { sanitizeMarkdownHtml } from "../src/markdown/sanitize";
+import { sanitizeMarkdownBlocks, sanitizeMarkdownHtml } from "../src/markdown/sanitize";
 
 const render = (s: string, hosts: string[] | null = null): string =>
-  renderMarkdown(s, {}, (h) => sanitizeMarkdownHtml(h, hosts));
+  renderMarkdown(s, {}, (blocks) => sanitizeMarkdownBlocks(blocks, hosts));
 
 const dom = (html: string): HTMLElement => {
   const div = document.createElement("div");
@@ -51,6 +51,15 @@ describe("markdown sanitization", () => {
     expect(root.querySelector("script,svg")).toBeNull();
     expect(root.querySelector("p")!.hasAttribute("onclick")).toBe(false);
     expect(root.querySelector("a")!.hasAttribute("href")).toBe(false);
+  });
+
+  it("sanitizes a batch of blocks in one pass and keeps them apart", () => {
+    const out = sanitizeMarkdownBlocks(['<p>a</p>', '<p onclick="x()">b<script>c()</script></p>', '<img src="x" onerror="y()">', "<p>d"]);
+    expect(out).toHaveLength(4);
+    expect(out[0]).toBe("<p>a</p>");
+    expect(out[1]).toBe("<p>b</p>");
+    expect(out[2]).not.toContain("onerror");
+    expect(out[3]).toBe("<p>d</p>");
   });
 
   it("keeps safe links and opens them in a new tab", () => {

@@ -6,7 +6,8 @@ import { parseLocated } from "./blocks";
 import { renderBlock } from "./render";
 import type { InlineContext } from "./inline";
 
-export type Finish = (html: string) => string;
+/** Turns rendered blocks into their final (sanitized) HTML, all in one call. */
+export type Finish = (blocks: string[]) => string[];
 
 /** Offset of the start of line `line` in `s` (\n, \r\n and \r each end one line). */
 function lineOffset(s: string, line: number): number {
@@ -28,9 +29,13 @@ export class IncrementalMarkdown {
     private readonly finish: Finish,
   ) {}
 
-  /** The sanitized HTML of each top-level block of `text`. */
-  update(text: string): string[] {
-    if (!this.extends(text)) {
+  /**
+   * The sanitized HTML of each top-level block of `text`. While `streaming`, appends are
+   * detected from the boundary characters (a full compare per frame would be O(n²)
+   * over a message); a finished text is compared in full, once.
+   */
+  update(text: string, streaming = true): string[] {
+    if (streaming ? !this.extends(text) : !text.startsWith(this.source)) {
       this.closed = [];
       this.closedAt = 0;
     }
@@ -38,10 +43,11 @@ export class IncrementalMarkdown {
     const tail = text.slice(this.closedAt);
     const located = parseLocated(tail.split(/\r\n|\r|\n/));
     const last = located.length - 1;
-    for (let k = 0; k < last; k++) this.closed.push(this.finish(renderBlock(located[k]!.block, this.ctx)));
+    const done = this.finish(located.map((l) => renderBlock(l.block, this.ctx)));
+    const open = last >= 0 ? done.pop()! : null;
+    this.closed.push(...done);
     if (last > 0) this.closedAt += lineOffset(tail, located[last]!.line);
-    const open = last >= 0 ? [this.finish(renderBlock(located[last]!.block, this.ctx))] : [];
-    return [...this.closed, ...open];
+    return open === null ? this.closed.slice() : [...this.closed, open];
   }
 
   /** Cheap append check: same length-so-far boundary characters (full compare is O(n)). */
@@ -53,12 +59,12 @@ export class IncrementalMarkdown {
   }
 }
 
-export function renderMarkdown(text: string, ctx: InlineContext, finish: Finish): string {
+export function renderMarkdown(text: string, ctx: InlineContext, finish: Finish = (b) => b): string {
   return new IncrementalMarkdown(ctx, finish).update(text).join("");
 }
 
 /** Plain text of a Markdown message (for screen-reader announcements). */
 export function markdownToText(text: string): string {
-  const html = renderMarkdown(text, {}, (h) => h);
+  const html = renderMarkdown(text, {});
   return (new DOMParser().parseFromString(html, "text/html").body.textContent ?? "").trim();
 }

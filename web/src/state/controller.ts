@@ -33,6 +33,16 @@ import { HistoryModel } from "./history";
 import { type ChatState, emptyChat, fromThread, PENDING_PREFIX, reduce } from "./reducer";
 
 const NEWEST_PAGE = 50;
+/** Event-processing budget per frame while streaming (rendering gets the rest). */
+const EVENTS_MS_PER_FRAME = 2;
+
+/** Resolves after the next frame has rendered (or 100 ms, for hidden tabs without frames). */
+const afterNextFrame = (): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => void setTimeout(resolve, 0);
+    const timer = setTimeout(resolve, 100);
+    if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => (clearTimeout(timer), done()));
+  });
 
 export class BusyError extends Error {
   constructor() {
@@ -454,7 +464,14 @@ export class ChatController {
     let toolCall: ClientToolCallItem | null = null;
     let userSaved = !turn.optimistic;
     try {
+      let slice = performance.now();
       for await (const event of this.transport!.stream(turn.request, abort.signal)) {
+        // A burst of buffered events must not outrun rendering: after a few ms of events,
+        // let the frame render them before taking more (frames stay short at any rate).
+        if (performance.now() - slice > EVENTS_MS_PER_FRAME) {
+          await afterNextFrame();
+          slice = performance.now();
+        }
         this.apply(event);
         switch (event.type) {
           case "thread.created":

@@ -5,8 +5,8 @@ import { memo } from "./memo";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { parseDeeplink } from "../events";
 import { citationHtml, collectCitations, type Citations } from "../markdown/citations";
-import { IncrementalMarkdown } from "../markdown/incremental";
-import { sanitizeMarkdownHtml } from "../markdown/sanitize";
+import { IncrementalMarkdown, renderMarkdown } from "../markdown/incremental";
+import { sanitizeMarkdownBlocks, sanitizeMarkdownHtml } from "../markdown/sanitize";
 import type { Annotation, Source } from "../protocol/types";
 import { useController, useStrings } from "./context";
 import { renderMath } from "./math";
@@ -39,24 +39,59 @@ const Block = memo(function Block({ html, copyLabel }: { html: string; copyLabel
   return <div class="ck-md-block" ref={ref} />;
 });
 
+/**
+ * Blocks are grouped in fixed-size chunks: a full chunk keeps its array identity, so a
+ * frame diffs one small chunk, and off-screen chunks skip layout (content-visibility)
+ * without the browser tracking every block.
+ */
+const CHUNK = 32;
+const Chunk = memo(function Chunk({ blocks, copyLabel }: { blocks: string[]; copyLabel: string }) {
+  return (
+    <div class="ck-md-chunk">
+      {blocks.map((html, i) => (
+        <Block key={i} html={html} copyLabel={copyLabel} />
+      ))}
+    </div>
+  );
+});
+
+function useChunks(blocks: string[]): string[][] {
+  const cache = useRef<string[][]>([]);
+  const chunks: string[][] = [];
+  for (let i = 0, k = 0; i < blocks.length; i += CHUNK, k++) {
+    const prev = cache.current[k];
+    const full = i + CHUNK <= blocks.length;
+    const same = full && prev?.length === CHUNK && prev[0] === blocks[i] && prev[CHUNK - 1] === blocks[i + CHUNK - 1];
+    chunks.push(same ? prev : blocks.slice(i, i + CHUNK));
+  }
+  cache.current = chunks;
+  return chunks;
+}
+
 export function Markdown({ text, annotations, streaming, imageHosts = null, onCitation, class: cls }: Props) {
   const controller = useController();
   const t = useStrings();
   const citations = useRef<Citations | null>(null);
   const hostsKey = imageHosts ? imageHosts.join(",") : "";
-  // A fresh parser per (finished?, image policy): a finished message is parsed once, whole.
+  // A message seen streaming is parsed incrementally (one block at a time, also when it
+  // finishes); a message that arrives complete is rendered and sanitized in one pass.
+  const streamed = useRef(!!streaming);
+  if (streaming) streamed.current = true;
   const parser = useMemo(
     () =>
       new IncrementalMarkdown(
         { citation: (g) => (citations.current ? citationHtml(citations.current, g) : "") },
-        (html) => sanitizeMarkdownHtml(html, imageHosts),
+        (blocks) => sanitizeMarkdownBlocks(blocks, imageHosts),
       ),
-    [!!streaming, hostsKey],
+    [hostsKey],
   );
   const blocks = useMemo(() => {
-    citations.current = collectCitations(text, annotations);
-    return parser.update(citations.current.source);
-  }, [parser, text, annotations]);
+    const c = (citations.current = collectCitations(text, annotations));
+    if (streamed.current) return parser.update(c.source, !!streaming);
+    return [sanitizeMarkdownHtml(renderMarkdown(c.source, { citation: (g) => citationHtml(c, g) }), imageHosts)];
+  }, [parser, text, annotations, streaming]);
+
+  const chunks = useChunks(blocks);
 
   const onClick = (e: MouseEvent): void => {
     const target = e.target as Element | null;
@@ -92,8 +127,8 @@ export function Markdown({ text, annotations, streaming, imageHosts = null, onCi
 
   return (
     <div class={`ck-md${cls ? ` ${cls}` : ""}`} onClick={onClick} onKeyDown={onKeyDown}>
-      {blocks.map((html, i) => (
-        <Block key={i} html={html} copyLabel={t.copyCode} />
+      {chunks.map((chunk, i) => (
+        <Chunk key={i} blocks={chunk} copyLabel={t.copyCode} />
       ))}
     </div>
   );
