@@ -10,6 +10,7 @@ import { sanitizeMarkdownBlocks, sanitizeMarkdownHtml } from "../markdown/saniti
 import type { Annotation, Source } from "../protocol/types";
 import { useController, useStrings } from "./context";
 import { renderMath } from "./math";
+import { useNearViewport } from "./nearViewport";
 
 type Props = {
   text: string;
@@ -77,6 +78,7 @@ export function Markdown({ text, annotations, streaming, imageHosts = null, onCi
   // finishes); a message that arrives complete is rendered and sanitized in one pass.
   const streamed = useRef(!!streaming);
   if (streaming) streamed.current = true;
+  const [box, near] = useNearViewport<HTMLDivElement>(streamed.current);
   const parser = useMemo(
     () =>
       new IncrementalMarkdown(
@@ -86,10 +88,11 @@ export function Markdown({ text, annotations, streaming, imageHosts = null, onCi
     [hostsKey],
   );
   const blocks = useMemo(() => {
+    if (!near) return [];
     const c = (citations.current = collectCitations(text, annotations));
     if (streamed.current) return parser.update(c.source, !!streaming);
     return [sanitizeMarkdownHtml(renderMarkdown(c.source, { citation: (g) => citationHtml(c, g) }), imageHosts)];
-  }, [parser, text, annotations, streaming]);
+  }, [parser, text, annotations, streaming, near]);
 
   const chunks = useChunks(blocks);
 
@@ -125,6 +128,14 @@ export function Markdown({ text, annotations, streaming, imageHosts = null, onCi
     }
   };
 
+  if (!near) {
+    // Until it is rendered, the text stands in as is: about the right height, searchable.
+    return (
+      <div class={`ck-md ck-md-deferred${cls ? ` ${cls}` : ""}`} ref={box}>
+        {text}
+      </div>
+    );
+  }
   return (
     <div class={`ck-md${cls ? ` ${cls}` : ""}`} onClick={onClick} onKeyDown={onKeyDown}>
       {chunks.map((chunk, i) => (

@@ -106,6 +106,20 @@ export function ThreadView() {
     prevHeight.current = null;
   });
 
+  // Keep the bottom in view while content below grows (deferred messages rendering,
+  // images loading) if the reader is at the bottom; a streaming reply is followed only
+  // with thread.autoScroll.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const content = el?.firstElementChild;
+    if (!el || !content || typeof ResizeObserver !== "function") return;
+    const ro = new ResizeObserver(() => {
+      if (stick.current && (!c.streaming.peek() || c.options.peek().autoScroll)) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(content);
+    return () => ro.disconnect();
+  }, []);
+
   const onScroll = (): void => {
     const el = scroller.current;
     if (!el) return;
