@@ -4,7 +4,9 @@ and the render benchmark. The first word of the message picks the script:
 ``stream <n>``  n words streamed as text deltas; ``slow``  a long, slow stream (for Stop);
 ``fail``  an error event with Retry; ``tool``  a client tool call, then a reply with its
 output; ``effect``  a client effect; ``widget``  a card with a server action button;
-``notice``  a warning notice; ``title <t>``  renames the thread; anything else echoes.
+``notice``  a warning notice; ``title <t>``  renames the thread; ``math``  TeX;
+``cite``  a cited answer with a deeplink; ``lock`` / ``close``  change the thread status;
+``ask``  a structured-input question; anything else echoes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from chatloom.errors import CustomStreamError
 from chatloom.server import ChatKitServer
 from chatloom.store import Store
 from chatloom.types import (
+    Annotation,
     AssistantMessageContent,
     AssistantMessageContentPartAdded,
     AssistantMessageContentPartDone,
@@ -26,12 +29,18 @@ from chatloom.types import (
     AssistantMessageItem,
     ClientEffectEvent,
     ClientToolCallItem,
+    ClosedStatus,
+    LockedStatus,
     NoticeEvent,
+    StructuredInputItem,
+    StructuredInputMultipleChoice,
+    StructuredInputMultipleChoiceOption,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
+    URLSource,
     UserMessageItem,
     WidgetItem,
 )
@@ -88,11 +97,18 @@ class ScriptedServer(ChatKitServer[Any]):
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: Any
     ) -> AsyncIterator[ThreadStreamEvent]:
         if input_user_message is None:
-            # After a client tool: report what the page's handler returned.
+            # After a client tool or an answered question: report what came back.
             items = await self.store.load_thread_items(thread.id, None, 5, "desc", context)
-            call = next((i for i in items.data if isinstance(i, ClientToolCallItem)), None)
-            output = call.output if call else None
-            async for event in self.stream_text(thread, context, [f"Tool output: {output}"]):
+            latest = next(
+                (i for i in items.data if isinstance(i, ClientToolCallItem | StructuredInputItem)),
+                None,
+            )
+            if isinstance(latest, StructuredInputItem):
+                answer = latest.inputs[0].answer
+                reply = f"Answered: {answer.values if answer else None} ({latest.status})"
+            else:
+                reply = f"Tool output: {latest.output if latest else None}"
+            async for event in self.stream_text(thread, context, [reply]):
                 yield event
             return
         text = user_text(input_user_message).strip()
@@ -148,6 +164,46 @@ class ScriptedServer(ChatKitServer[Any]):
                     created_at=datetime.now(),
                     widget=card,
                     copy_text="A widget card",
+                )
+            )
+        elif command == "math":
+            async for event in self.stream_text(
+                thread, context, ["Euler: $e^{i\\pi}+1=0$\n\n", "$$\\int_0^1 x\\,dx$$"]
+            ):
+                yield event
+        elif command == "cite":
+            text = "Paris is the capital. See [the map](chatkit-link://map?city=paris)."
+            source = URLSource(title="Encyclopedia", url="https://example.com/paris")
+            item = AssistantMessageItem(
+                id=self._id(thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                content=[
+                    AssistantMessageContent(
+                        text=text, annotations=[Annotation(source=source, index=21)]
+                    )
+                ],
+            )
+            yield ThreadItemDoneEvent(item=item)
+        elif command in ("lock", "close"):
+            reason = rest or None
+            thread.status = (
+                LockedStatus(reason=reason) if command == "lock" else ClosedStatus(reason=reason)
+            )
+            async for event in self.stream_text(thread, context, ["Status changed."]):
+                yield event
+        elif command == "ask":
+            question = StructuredInputMultipleChoice(
+                id="q1",
+                question="Which color?",
+                options=[StructuredInputMultipleChoiceOption(value=v) for v in ("red", "blue")],
+            )
+            yield ThreadItemDoneEvent(
+                item=StructuredInputItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    inputs=[question],
                 )
             )
         elif command == "notice":
