@@ -50,7 +50,7 @@ export function AssistantMessage({ item, streaming, imageHosts }: { item: Assist
     else setOpen(true);
   };
   return (
-    <div class="ck-assistant" data-item-id={item.id}>
+    <div class="ck-assistant" data-item-id={item.id} dir="auto">
       {item.content.map((part, i) => (
         <Markdown key={i} text={part.text} annotations={part.annotations} streaming={streaming} imageHosts={imageHosts} onCitation={onCitation} />
       ))}

@@ -30,7 +30,7 @@ export function UserMessage({ item }: { item: UserMessageItem }) {
           ))}
         </div>
       )}
-      <div class="ck-bubble">
+      <div class="ck-bubble" dir="auto">
         {item.content.map((part, i) =>
           part.type === "input_tag" ? (
             part.interactive && onEntity ? (
