@@ -12,6 +12,7 @@ const mount = (): OpenAIChatKit => {
   return el;
 };
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 describe("<openai-chatkit>", () => {
   it("is registered under the official tag and exposes every method", () => {
@@ -21,16 +22,19 @@ describe("<openai-chatkit>", () => {
     expect(el.shadowRoot?.mode).toBe("open");
   });
 
-  it("fires chatkit.ready after the current task, once, so listeners added after setOptions hear it", async () => {
+  it("fires chatkit.ready after the next frame, once, so listeners added after setOptions hear it", async () => {
     const el = mount();
     const heard: string[] = [];
     el.setOptions({ api: { url: "/chatkit", domainKey: "local" } });
+    await tick(); // React adds its listeners in a passive effect, possibly a task later
     el.addEventListener("chatkit.ready", () => heard.push("ready"));
     expect(heard).toEqual([]);
-    await tick();
+    await frame();
+    await frame();
     expect(heard).toEqual(["ready"]);
     el.setOptions({ api: { url: "/chatkit", domainKey: "local" }, theme: "dark" });
-    await tick();
+    await frame();
+    await frame();
     expect(heard).toEqual(["ready"]);
   });
 

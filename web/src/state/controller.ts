@@ -123,9 +123,10 @@ export class ChatController {
     if (!this.configured) {
       this.configured = true;
       if (next.initialThread) void this.setThreadId(next.initialThread).catch(() => {});
-      // React's bindings call setOptions before adding listeners: announce readiness
-      // after the current task so onReady is heard.
-      setTimeout(() => this.emit("chatkit.ready"), 0);
+      // React's bindings call setOptions (in a layout effect) before adding listeners
+      // (in a passive effect, flushed before the next frame): announce readiness after
+      // the next frame, never synchronously, so onReady is heard.
+      void afterNextFrame().then(() => this.emit("chatkit.ready"));
     }
   }
 
