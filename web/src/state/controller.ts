@@ -97,6 +97,20 @@ export class ChatController {
   }
 
   readonly busy = computed(() => this.streaming.value || this.loadingThread.value);
+  // Narrow views of the chat state: components that need only these do not re-render on
+  // every streamed delta.
+  readonly thread = computed(() => this.chat.value.thread);
+  readonly allowCancel = computed(() => this.chat.value.allowCancel);
+  readonly isEmpty = computed(() => this.chat.value.thread === null && this.chat.value.items.length === 0 && !this.chat.value.error);
+  readonly hasItems = computed(() => this.chat.value.items.length > 0);
+  readonly pendingInput = computed(() => {
+    const items = this.chat.value.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i]!;
+      if (item.type === "structured_input" && item.status === "pending") return item;
+    }
+    return null;
+  });
 
   get threadId(): string | null {
     return this.chat.value.thread?.id ?? null;

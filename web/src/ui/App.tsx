@@ -15,15 +15,14 @@ function Main() {
   const t = useStrings();
   const opts = c.options.value;
   const locale = c.locale.value;
-  const chat = c.chat.value;
   const inHistory = c.view.value === "history";
-  const isNew = chat.thread === null && chat.items.length === 0 && !chat.error;
+  const isNew = c.isEmpty.value;
   return (
     <div class="ck-root" lang={locale.tag} dir={locale.dir} role="region" aria-label={opts.frameTitle}>
       <Header />
       <main class="ck-main">
         {inHistory ? <History /> : isNew && !c.loadingThread.value ? <StartScreen /> : <ThreadView />}
-        {c.loadingThread.value && chat.items.length === 0 && (
+        {c.loadingThread.value && !c.hasItems.value && (
           <div class="ck-loading" role="status">
             <span class="ck-spinner" /> <span class="ck-sr-only">{t.loading}</span>
           </div>

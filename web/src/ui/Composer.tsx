@@ -3,7 +3,6 @@
 // A closed thread replaces it with a banner; a pending structured input takes it over.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { acceptAttribute, type Entity } from "../options";
-import type { StructuredInputItem } from "../protocol/types";
 import type { WidgetRoot } from "../widgets/types";
 import { Widget } from "./LazyWidget";
 import { useController, useStrings } from "./context";
@@ -143,7 +142,7 @@ function ComposerForm({ locked, lockedReason }: { locked: boolean; lockedReason:
     comp.text.value = v ? `${v}${/\s$/.test(v) ? "" : " "}${text}` : text;
   });
   const streaming = c.streaming.value;
-  const allowCancel = c.chat.value.allowCancel;
+  const allowCancel = c.allowCancel.value;
   const attachments = opts.composer.attachments;
   const tool = opts.composer.tools.find((x) => x.id === comp.toolId.value);
   const placeholder = locked ? (lockedReason ?? t.threadLocked) : (tool?.placeholderOverride ?? opts.composer.placeholder ?? t.placeholder);
@@ -315,9 +314,8 @@ export function Composer() {
   const c = useController();
   const t = useStrings();
   const opts = c.options.value;
-  const chat = c.chat.value;
-  const status = chat.thread?.status;
-  const pending = [...chat.items].reverse().find((i): i is StructuredInputItem => i.type === "structured_input" && i.status === "pending");
+  const status = c.thread.value?.status;
+  const pending = c.pendingInput.value;
   return (
     <div class="ck-composer-area">
       {c.toast.value && (

@@ -8,7 +8,7 @@ export function Header() {
   const header = opts.header;
   if (!header.enabled) return null;
   const inHistory = c.view.value === "history";
-  const thread = c.chat.value.thread;
+  const thread = c.thread.value;
   const titleEnabled = header.title?.enabled !== false;
   const title = inHistory ? t.history : (header.title?.text ?? thread?.title ?? "");
   const left = header.leftAction;
