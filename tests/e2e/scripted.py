@@ -60,6 +60,7 @@ class ScriptedServer(ChatKitServer[Any]):
         self.feedback: list[tuple[list[str], str]] = []
         self.actions: list[dict[str, Any]] = []
         self.fail_next = 0
+        self.inputs: list[UserMessageItem] = []
 
     def _id(self, thread: ThreadMetadata, context: Any) -> str:
         return self.store.generate_item_id("message", thread, context)
@@ -111,6 +112,7 @@ class ScriptedServer(ChatKitServer[Any]):
             async for event in self.stream_text(thread, context, [reply]):
                 yield event
             return
+        self.inputs.append(input_user_message)
         text = user_text(input_user_message).strip()
         command, _, rest = text.partition(" ")
         command = command.lower()

@@ -69,8 +69,9 @@ export function useTypeahead(c: ChatController, textarea: { current: HTMLTextAre
   const replaceTrigger = (insert: string): void => {
     const el = textarea.current;
     if (!el || !mode) return;
-    const caret = el.selectionStart ?? el.value.length;
-    const text = el.value.slice(0, mode.start) + insert + el.value.slice(caret);
+    // The trigger is "@query" or "/query" at mode.start.
+    const end = mode.start + 1 + mode.query.length;
+    const text = el.value.slice(0, mode.start) + insert + el.value.slice(end);
     c.composer.text.value = text;
     const at = mode.start + insert.length;
     requestAnimationFrame(() => el.setSelectionRange(at, at));
