@@ -6,7 +6,8 @@ and the render benchmark. The first word of the message picks the script:
 output; ``effect``  a client effect; ``widget``  a card with a server action button;
 ``notice``  a warning notice; ``title <t>``  renames the thread; ``math``  TeX;
 ``cite``  a cited answer with a deeplink; ``lock`` / ``close``  change the thread status;
-``ask``  a structured-input question; anything else echoes.
+``ask``  a structured-input question; ``think``  a reasoning workflow with progress;
+``image``  a generated image with partial previews; anything else echoes.
 """
 
 from __future__ import annotations
@@ -30,11 +31,18 @@ from chatloom.types import (
     ClientEffectEvent,
     ClientToolCallItem,
     ClosedStatus,
+    CustomTask,
+    DurationSummary,
+    GeneratedImage,
+    GeneratedImageItem,
+    GeneratedImageUpdated,
     LockedStatus,
     NoticeEvent,
+    ProgressUpdateEvent,
     StructuredInputItem,
     StructuredInputMultipleChoice,
     StructuredInputMultipleChoiceOption,
+    ThoughtTask,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
@@ -43,6 +51,10 @@ from chatloom.types import (
     URLSource,
     UserMessageItem,
     WidgetItem,
+    Workflow,
+    WorkflowItem,
+    WorkflowTaskAdded,
+    WorkflowTaskUpdated,
 )
 from chatloom.widgets import Button, Card, Text
 
@@ -208,6 +220,49 @@ class ScriptedServer(ChatKitServer[Any]):
                     inputs=[question],
                 )
             )
+        elif command == "think":
+            yield ProgressUpdateEvent(text="Looking things up", icon="search")
+            await asyncio.sleep(0.3)
+            flow = WorkflowItem(
+                id=self._id(thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                workflow=Workflow(type="reasoning", tasks=[]),
+            )
+            yield ThreadItemAddedEvent(item=flow)
+            step = CustomTask(title="Reading sources", status_indicator="loading")
+            yield ThreadItemUpdatedEvent(
+                item_id=flow.id, update=WorkflowTaskAdded(task_index=0, task=step)
+            )
+            await asyncio.sleep(0.4)
+            done = step.model_copy(update={"status_indicator": "complete"})
+            thought = ThoughtTask(title="Weighing it", content="Both are *plausible*.")
+            yield ThreadItemUpdatedEvent(
+                item_id=flow.id, update=WorkflowTaskUpdated(task_index=0, task=done)
+            )
+            yield ThreadItemUpdatedEvent(
+                item_id=flow.id, update=WorkflowTaskAdded(task_index=1, task=thought)
+            )
+            final = Workflow(
+                type="reasoning", tasks=[done, thought], summary=DurationSummary(duration=3)
+            )
+            yield ThreadItemDoneEvent(item=flow.model_copy(update={"workflow": final}))
+            async for event in self.stream_text(thread, context, ["Thought ", "it ", "through."]):
+                yield event
+        elif command == "image":
+            picture = GeneratedImageItem(
+                id=self._id(thread, context), thread_id=thread.id, created_at=datetime.now()
+            )
+            yield ThreadItemAddedEvent(item=picture)
+            pixel = "data:image/svg+xml;base64,"  # an image URL the element may show
+            svg = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSI2NCIgaGVpZ2h0PSI2NCIvPg=="
+            image = GeneratedImage(id="img_1", url=pixel + svg)
+            for progress in (0.3, 0.7):
+                yield ThreadItemUpdatedEvent(
+                    item_id=picture.id, update=GeneratedImageUpdated(image=image, progress=progress)
+                )
+                await asyncio.sleep(0.3)
+            yield ThreadItemDoneEvent(item=picture.model_copy(update={"image": image}))
         elif command == "notice":
             yield NoticeEvent(level="warning", message="Mind the **gap**.", title="Heads up")
         elif command == "title":

@@ -61,3 +61,27 @@ def test_structured_input_takes_over_the_composer(page: Any, live: Live) -> None
     form.get_by_role("button", name="Submit").click()
     expect(chat.locator(".ck-assistant").last).to_contain_text("Answered: ['blue'] (answered)")
     expect(chat.locator("textarea.ck-textarea")).to_be_visible()
+
+
+def test_workflow_and_progress(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "think")
+    expect(chat.locator(".ck-progress")).to_contain_text("Looking things up")
+    summary = chat.locator(".ck-workflow summary")
+    expect(summary).to_contain_text("Reading sources")  # the live task while it runs
+    expect(summary).to_contain_text("Thought for 3s")
+    expect(chat.locator(".ck-progress")).to_have_count(0)
+    summary.click()
+    tasks = chat.locator(".ck-workflow-tasks")
+    expect(tasks).to_contain_text("Reading sources")
+    expect(tasks.locator("em")).to_have_text("plausible")
+    expect(chat.locator(".ck-assistant")).to_contain_text("Thought it through.")
+
+
+def test_generated_image_with_progress(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "image")
+    expect(chat.locator(".ck-generated progress")).to_be_visible()
+    expect(chat.locator(".ck-generated figcaption")).to_contain_text("Generating image")
+    expect(chat.locator(".ck-generated img")).to_be_visible()
+    expect(chat.locator(".ck-generated progress")).to_have_count(0)
