@@ -15,6 +15,8 @@ import { TaskItemView, WorkflowView } from "./items/Workflow";
 import { Markdown } from "./Markdown";
 
 const NEAR_BOTTOM = 80;
+/** Items that end a turn without an answer to copy or rate. */
+const NO_ACTIONS = new Set(["client_tool_call", "structured_input", "end_of_turn"]);
 
 function useWidgetHost(c: ChatController, item: WidgetItem, hosts: string[] | null): WidgetHost {
   const t = useStrings();
@@ -90,13 +92,14 @@ export function ThreadView() {
     if (!el) return;
     const threadId = chat.thread?.id ?? null;
     const first = items[0]?.id;
+    const last = items[items.length - 1];
     if (prevThread.current !== threadId) {
       el.scrollTop = el.scrollHeight; // a thread opens at its newest items
       stick.current = true;
     } else if (prevHeight.current !== null && first !== prevFirst.current) {
       el.scrollTop += el.scrollHeight - prevHeight.current; // keep position when older items arrive above
-    } else if (items[items.length - 1]?.type === "user_message" || items[items.length - 1]?.id.startsWith("__pending_")) {
-      el.scrollTop = el.scrollHeight; // the user just sent: show it
+    } else if (last?.type === "user_message" || last?.type === "structured_input") {
+      el.scrollTop = el.scrollHeight; // the user just sent, or a question awaits: show it
       stick.current = true;
     } else if (c.options.value.autoScroll && stick.current) {
       el.scrollTop = el.scrollHeight;
@@ -106,17 +109,20 @@ export function ThreadView() {
     prevHeight.current = null;
   });
 
-  // Keep the bottom in view while content below grows (deferred messages rendering,
-  // images loading) if the reader is at the bottom; a streaming reply is followed only
+  // Keep the bottom in view while content grows or the view shrinks (deferred messages
+  // rendering, images loading, a taller composer) if the reader is at the bottom; a streaming reply is followed only
   // with thread.autoScroll.
   useLayoutEffect(() => {
     const el = scroller.current;
     const content = el?.firstElementChild;
     if (!el || !content || typeof ResizeObserver !== "function") return;
-    const ro = new ResizeObserver(() => {
-      if (stick.current && (!c.streaming.peek() || c.options.peek().autoScroll)) el.scrollTop = el.scrollHeight;
+    const ro = new ResizeObserver((entries) => {
+      const viewShrank = entries.some((e) => e.target === el);
+      const follow = viewShrank || !c.streaming.peek() || c.options.peek().autoScroll;
+      if (stick.current && follow) el.scrollTop = el.scrollHeight;
     });
     ro.observe(content);
+    ro.observe(el); // the composer growing (e.g. a structured input) shrinks the view
     return () => ro.disconnect();
   }, []);
 
@@ -150,7 +156,7 @@ export function ThreadView() {
         {items.map((item) => (
           <div class="ck-item" key={item.id}>
             <Item item={item} live={streaming && item.id === lastId} hosts={hosts} streaming={streaming} />
-            {turnEnds.has(item.id) && !(streaming && item.id === lastId) && item.type !== "client_tool_call" && <TurnActions lastItemId={item.id} userId={turnEnds.get(item.id) ?? null} />}
+            {turnEnds.has(item.id) && !(streaming && item.id === lastId) && !NO_ACTIONS.has(item.type) && <TurnActions lastItemId={item.id} userId={turnEnds.get(item.id) ?? null} />}
             {trailing(item.id)}
           </div>
         ))}
