@@ -6,8 +6,6 @@ import type { Emit } from "../events";
 import { markdownToText } from "../markdown/incremental";
 import { loadStrings, resolveLocale, stringsFor } from "../i18n";
 import {
-  isAccepted,
-  maxSizeFor,
   normalizeOptions,
   type ResolvedOptions,
   type SendUserMessageParams,
@@ -30,6 +28,7 @@ import type {
 import type { ActionConfig } from "../widgets/types";
 import { ComposerModel, localId } from "./composer";
 import { HistoryModel } from "./history";
+import { Uploads } from "./uploads";
 import { type ChatState, emptyChat, fromThread, PENDING_PREFIX, reduce } from "./reducer";
 
 const NEWEST_PAGE = 50;
@@ -77,6 +76,7 @@ export class ChatController {
   readonly announcement = signal("");
   readonly composer = new ComposerModel();
   readonly history: HistoryModel;
+  readonly uploads: Uploads;
   /** The composer registers its focus function here. */
   focusComposerHook: (() => void) | null = null;
 
@@ -94,6 +94,14 @@ export class ChatController {
     private readonly hostedBase: string,
   ) {
     this.history = new HistoryModel(() => this.transport, (e) => this.reportError(e));
+    this.uploads = new Uploads({
+      composer: this.composer,
+      options: () => this.options.value,
+      transport: () => this.transport,
+      strings: () => this.locale.value.strings,
+      toast: (message) => (this.toast.value = message),
+      reportError: (e) => this.reportError(e),
+    });
   }
 
   readonly busy = computed(() => this.streaming.value || this.loadingThread.value);
@@ -170,7 +178,7 @@ export class ChatController {
 
   async setThreadId(threadId: string | null): Promise<void> {
     if (this.busy.value) throw new BusyError();
-    this.view.value === "history" && this.setView("chat");
+    if (this.view.value === "history") this.setView("chat");
     if (threadId === null) {
       this.resetThread();
       return;
@@ -208,7 +216,7 @@ export class ChatController {
         }));
       }
     });
-    if (p.files?.length) await this.addFiles(p.files);
+    if (p.files?.length) await this.uploads.add(p.files);
   }
 
   async sendCustomAction(action: { type: string; payload?: unknown }, itemId?: string | null): Promise<void> {
@@ -264,65 +272,6 @@ export class ChatController {
     c.reset(!!tool?.persistent);
     if (toolId && !tool?.persistent) this.emit("chatkit.tool.change", { toolId: null });
     await this.send(draft);
-  }
-
-  async addFiles(files: Iterable<File>): Promise<void> {
-    const opts = this.options.value;
-    const limits = opts.composer.attachments;
-    const t = this.locale.value.strings;
-    if (!limits.enabled) return;
-    const jobs: Promise<void>[] = [];
-    for (const file of files) {
-      if (this.composer.uploads.value.length >= limits.maxCount) {
-        this.toast.value = t.tooManyFiles.replace("{n}", String(limits.maxCount));
-        break;
-      }
-      if (!isAccepted(limits.accept, file)) {
-        this.toast.value = t.fileNotAccepted.replace("{name}", file.name);
-        continue;
-      }
-      if (file.size > maxSizeFor(limits.maxSize, file.type)) {
-        this.toast.value = t.fileTooLarge.replace("{name}", file.name);
-        continue;
-      }
-      jobs.push(this.upload(file));
-    }
-    await Promise.all(jobs);
-  }
-
-  private async upload(file: File): Promise<void> {
-    const id = localId();
-    const abort = new AbortController();
-    const isImage = file.type.startsWith("image/");
-    this.composer.uploads.value = [
-      ...this.composer.uploads.value,
-      { localId: id, name: file.name, mime: file.type, progress: 0, status: "uploading", abort, previewUrl: isImage ? URL.createObjectURL(file) : undefined },
-    ];
-    const api = this.options.value.api;
-    const onProgress = (progress: number): void => this.composer.patchUpload(id, { progress });
-    try {
-      if (!this.transport || !api) throw new Error("ChatKit is not configured");
-      let attachment: Attachment;
-      if (api.kind === "custom" && api.uploadStrategy?.type === "direct") {
-        attachment = await this.transport.uploadDirect(api.uploadStrategy.uploadUrl, file, onProgress, abort.signal, api.fetch);
-      } else {
-        attachment = await this.transport.uploadTwoPhase(file, onProgress, abort.signal);
-      }
-      this.composer.patchUpload(id, { status: "done", progress: 1, attachment, abort: undefined });
-    } catch (e) {
-      if (isAbort(e)) return;
-      this.composer.patchUpload(id, { status: "error", abort: undefined });
-      this.toast.value = this.locale.value.strings.errorUpload.replace("{name}", file.name);
-      this.reportError(e);
-    }
-  }
-
-  async removeUpload(id: string): Promise<void> {
-    const u = this.composer.uploads.value.find((x) => x.localId === id);
-    this.composer.removeUpload(id);
-    if (u?.attachment && this.transport) {
-      await this.transport.json("attachments.delete", { attachment_id: u.attachment.id }).catch(() => {});
-    }
   }
 
   async transcribe(audio: Blob): Promise<string> {

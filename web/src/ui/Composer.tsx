@@ -27,7 +27,7 @@ function Uploads() {
         <li key={u.localId} class={`ck-upload ck-upload-${u.status}`}>
           <AttachmentChip a={{ name: u.name, mime_type: u.mime, type: u.previewUrl ? "image" : "file", preview_url: u.attachment?.preview_url ?? u.previewUrl }} />
           {u.status === "uploading" && <progress class="ck-upload-progress" max={1} value={u.progress} aria-label={u.name} />}
-          <button type="button" class="ck-upload-remove" aria-label={t.f("removeAttachment", { name: u.name })} onClick={() => void c.removeUpload(u.localId)}>
+          <button type="button" class="ck-upload-remove" aria-label={t.f("removeAttachment", { name: u.name })} onClick={() => void c.uploads.remove(u.localId)}>
             <Icon name="close" size={12} />
           </button>
         </li>
@@ -175,7 +175,7 @@ function ComposerForm({ locked, lockedReason }: { locked: boolean; lockedReason:
     }
   };
   const addFiles = (files: FileList | File[] | null | undefined): void => {
-    if (files && files.length) void c.addFiles([...files]);
+    if (files && files.length) void c.uploads.add([...files]);
   };
   const attachEnabled = attachments.enabled && !locked;
   const popupId = "ck-typeahead";
