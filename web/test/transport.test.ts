@@ -53,3 +53,22 @@ describe("hosted endpoint", () => {
     ]);
   });
 });
+
+describe("uploads", () => {
+  it("POSTs multipart `file`, PUTs the raw bytes with the file's type", async () => {
+    const seen: { method: string; type: string | null; body: unknown }[] = [];
+    const viaFetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push({ method: String(init?.method), type: new Headers(init?.headers).get("Content-Type"), body: init?.body });
+      return json({ id: "atc_1" });
+    }) as unknown as typeof fetch;
+    const t = new Transport(customEndpoint("/c", viaFetch), () => "en");
+    const file = new File(["abc"], "a.txt", { type: "text/plain" });
+    await t.upload("/up", file, { viaFetch });
+    await t.upload("/put", file, { method: "PUT", headers: { "x-amz-acl": "private" }, viaFetch });
+    expect(seen[0]!.method).toBe("POST");
+    expect(seen[0]!.body).toBeInstanceOf(FormData);
+    expect((seen[0]!.body as FormData).get("file")).toBeInstanceOf(File);
+    expect(seen[1]).toMatchObject({ method: "PUT", type: "text/plain" });
+    expect(seen[1]!.body).toBe(file);
+  });
+});

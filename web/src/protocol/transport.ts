@@ -131,19 +131,28 @@ export class Transport {
   }
 
   /**
-   * Uploads one file as multipart `file`. XHR reports upload progress; a custom
-   * `api.fetch` (e.g. one adding auth) is honoured instead, without progress.
+   * Uploads one file: POST sends multipart `file` (the ChatKit convention); PUT sends the
+   * raw bytes with the file's type (what presigned object-store URLs expect). XHR
+   * reports upload progress; a custom `api.fetch` (e.g. one adding auth) is honoured
+   * instead, without progress.
    */
   async upload(
     url: string,
     file: File,
     opts: { method?: "POST" | "PUT"; headers?: Record<string, string>; onProgress?: UploadProgress; signal?: AbortSignal; viaFetch?: typeof fetch },
   ): Promise<unknown> {
-    const form = new FormData();
-    form.append("file", file, file.name);
-    const headers = { "Accept-Language": this.locale(), ...opts.headers };
+    const put = opts.method === "PUT";
+    let body: Blob | FormData = file;
+    if (!put) {
+      body = new FormData();
+      body.append("file", file, file.name);
+    }
+    const headers: Record<string, string> = { "Accept-Language": this.locale(), ...opts.headers };
+    if (put && file.type && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) {
+      headers["Content-Type"] = file.type;
+    }
     if (opts.viaFetch) {
-      const res = await opts.viaFetch(url, { method: opts.method ?? "POST", headers, body: form, signal: opts.signal });
+      const res = await opts.viaFetch(url, { method: opts.method ?? "POST", headers, body, signal: opts.signal });
       if (!res.ok) throw await errorFrom(res);
       opts.onProgress?.(1);
       const text = await res.text();
@@ -169,7 +178,7 @@ export class Transport {
         }
       };
       opts.signal?.addEventListener("abort", () => xhr.abort(), { once: true });
-      xhr.send(form);
+      xhr.send(body);
     });
   }
 
