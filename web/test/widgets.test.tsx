@@ -117,8 +117,21 @@ describe("WidgetView", () => {
     expect(h.actions[0]!.payload).toEqual({ i: 3 });
   });
 
-  it("keeps hostile style values inside their declaration", () => {
-    const el = mount({ type: "Box", background: "red;}</style><img src=x onerror=alert(1)>", children: [] }, host());
+  it("keeps hostile style values inside their declaration and fetches nothing", () => {
+    const el = mount(
+      {
+        type: "Basic",
+        children: [
+          { type: "Box", background: "red;}</style><img src=x onerror=alert(1)>", children: [] },
+          { type: "Box", background: "url(https://tracker.test/p.gif)", children: [] },
+          { type: "Box", background: "linear-gradient(90deg, red, blue)", children: [] },
+        ],
+      },
+      host(),
+    );
     expect(el.querySelector("img")).toBeNull();
+    const boxes = el.querySelectorAll<HTMLElement>(".ckw-basic > .ckw-box");
+    expect(boxes[1]!.getAttribute("style") ?? "").not.toContain("tracker");
+    expect(boxes[2]!.style.background).toContain("linear-gradient");
   });
 });

@@ -2,11 +2,21 @@
 import type { CSSProperties } from "preact";
 
 export type Css = CSSProperties;
+
+/**
+ * A CSS value from server JSON: nothing that ends the declaration, and nothing that
+ * fetches (url(), image-set()...), so widgets cannot load resources around the thread's
+ * image policy. Gradients and colour functions pass.
+ */
+export function cssValue(v: string): string | undefined {
+  if (/url\s*\(|image(-set)?\s*\(|element\s*\(|expression|@import|\\/i.test(v)) return undefined;
+  return v.replace(/[;{}<>]/g, "");
+}
 export type Scheme = "light" | "dark";
 
 /** One spacing unit is 4px at the default 16px base size. */
 export const space = (v: unknown): string | undefined =>
-  typeof v === "number" ? `calc(${v} * 0.25rem)` : typeof v === "string" ? v : undefined;
+  typeof v === "number" ? `calc(${v} * 0.25rem)` : typeof v === "string" ? cssValue(v) : undefined;
 
 const TEXT_TOKENS: Record<string, string> = {
   prose: "var(--ck-text)", primary: "var(--ck-text)", emphasis: "var(--ck-text)",
@@ -50,7 +60,7 @@ export function color(v: unknown, scheme: Scheme, kind: "text" | "surface" | "bo
   }
   if (typeof v !== "string" || !v) return undefined;
   const table = kind === "text" ? TEXT_TOKENS : kind === "surface" ? SURFACE_TOKENS : BORDER_TOKENS;
-  return table[v] ?? TEXT_TOKENS[v] ?? primitive(v) ?? alpha(v) ?? v.replace(/[;{}<>]/g, "");
+  return table[v] ?? TEXT_TOKENS[v] ?? primitive(v) ?? alpha(v) ?? cssValue(v);
 }
 
 const RADII: Record<string, string> = {
@@ -60,7 +70,7 @@ const RADII: Record<string, string> = {
 export const radius = (v: unknown): string | undefined => (typeof v === "string" ? RADII[v] : undefined);
 
 export const size = (v: unknown): string | undefined =>
-  typeof v === "number" ? `${v}px` : typeof v === "string" ? v.replace(/[;{}<>]/g, "") : undefined;
+  typeof v === "number" ? `${v}px` : typeof v === "string" ? cssValue(v) : undefined;
 
 function borderValue(v: unknown, scheme: Scheme): string | undefined {
   if (typeof v === "number") return `${v}px solid var(--ck-border)`;
