@@ -52,7 +52,8 @@ class UploadSink:
         self.mime_type: str | None = None
         self.size = 0
         self._head = bytearray()
-        self._buffer = bytearray()
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
         self._file: IO[bytes] | None = None
 
     async def write(self, data: bytes) -> None:
@@ -63,8 +64,10 @@ class UploadSink:
             self._head += data[: HEAD_BYTES - len(self._head)]
             if len(self._head) >= HEAD_BYTES:
                 self._settle_type()
-        self._buffer += data
-        if len(self._buffer) >= FLUSH_BYTES:
+        # Chunks are kept as they came and written together: no copying into a buffer.
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= FLUSH_BYTES:
             await self._flush()
 
     async def finish(self) -> str:
@@ -85,14 +88,14 @@ class UploadSink:
         return self.mime_type
 
     async def _flush(self) -> None:
-        if self._buffer:
-            data, self._buffer = bytes(self._buffer), bytearray()
-            await anyio.to_thread.run_sync(self._write_out, data)
+        if self._pending:
+            chunks, self._pending, self._pending_bytes = self._pending, [], 0
+            await anyio.to_thread.run_sync(self._write_out, chunks)
 
-    def _write_out(self, data: bytes) -> None:
+    def _write_out(self, chunks: list[bytes]) -> None:
         if self._file is None:
             self._file = self.path.open("xb")
-        self._file.write(data)
+        self._file.writelines(chunks)
 
     def _close(self) -> None:
         if self._file is not None:
