@@ -9,10 +9,11 @@ from collections.abc import Iterator
 import httpx
 from PIL import Image
 
+from chatloom.attachments import UploadPolicy
 from chatloom.http import USER_COOKIE, create_app
 
 from ..live_server import serve
-from .conftest import App, MiB, error_of, image_bytes, sse_events, user_item
+from .conftest import App, AppFactory, MiB, error_of, image_bytes, sse_events, user_item
 
 
 def test_image_upload_embeds_in_the_message_with_a_real_thumbnail(app: App) -> None:
@@ -93,6 +94,16 @@ def test_oversize_upload_is_refused_while_streaming_and_leaves_nothing(app: App)
 
     just_fits = app.upload("fits.txt", b"z" * MiB, "text/plain")
     assert just_fits.status_code == 200
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(make_app: AppFactory) -> None:
+    app = make_app(UploadPolicy(max_image_pixels=100 * 100))
+    assert app.upload("ok.png", image_bytes((100, 100)), "image/png").status_code == 200
+    # A small file can declare a huge canvas (a decompression bomb).
+    refused = app.upload("bomb.png", image_bytes((101, 100)), "image/png")
+    assert error_of(refused) == (413, "file_too_large")
+    assert refused.json()["error"]["message"] == "The image is larger than 0.01 megapixels"
+    assert len(app.stored_files()) == 2
 
 
 def test_content_must_match_the_declared_type(app: App) -> None:

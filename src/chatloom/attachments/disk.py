@@ -41,7 +41,7 @@ from ..types import (
 )
 from . import cleanup, errors, routes, sniffing
 from .extract import ContentPart, ModelContentLimits, content_parts
-from .images import InvalidImage, has_preview, make_preview
+from .images import InvalidImage, TooManyPixels, has_preview, make_preview
 from .index import FileIndex, FileRecord
 from .naming import SAFE_ID, display_name
 from .policy import UploadPolicy
@@ -310,6 +310,8 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
             sink.discard()
             with anyio.CancelScope(shield=True):
                 await self._remove_files(attachment_id)
+            if isinstance(error, TooManyPixels):
+                raise errors.UploadRejected(413, "file_too_large", str(error)) from error
             if isinstance(error, InvalidImage):
                 raise errors.content_mismatch(mime_type) from error
             raise

@@ -25,7 +25,11 @@ _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, Image.Decompressio
 
 
 class InvalidImage(Exception):
-    """The bytes do not decode as the declared image type, or the image is too big."""
+    """The bytes do not decode as the declared image type."""
+
+
+class TooManyPixels(InvalidImage):
+    """The image is larger than allowed, found from its header before decoding."""
 
 
 def has_preview(mime_type: str) -> bool:
@@ -70,7 +74,7 @@ def _open(source: Path, mime_type: str, max_pixels: int) -> Image.Image:
     image = Image.open(source, formats=[PILLOW_FORMATS[mime_type]])
     if image.width * image.height > max_pixels:
         image.close()
-        raise InvalidImage(f"The image has more than {max_pixels} pixels")
+        raise TooManyPixels(f"The image is larger than {max_pixels / 1e6:g} megapixels")
     return image
 
 
