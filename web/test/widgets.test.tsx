@@ -1,5 +1,6 @@
 import { render } from "preact";
 import { describe, expect, it, vi } from "vitest";
+import { en } from "../src/i18n/en";
 import type { WidgetHost } from "../src/widgets/host";
 import type { ActionConfig, WidgetRoot } from "../src/widgets/types";
 import { WidgetView } from "../src/widgets/WidgetView";
@@ -12,8 +13,9 @@ function host(over: Partial<WidgetHost> = {}): WidgetHost & { actions: ActionCon
     blocked: false,
     Markdown: ({ text }) => <div class="md">{text}</div>,
     imageAllowed: (src) => src.startsWith("https://ok/"),
-    strings: { showMore: "Show more", showLess: "Show less" },
+    strings: en,
     colorScheme: "light",
+    schemeVariables: (scheme) => ({ "--ck-bg": scheme === "dark" ? "black" : "white" }),
     ...over,
   };
 }

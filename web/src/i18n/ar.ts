@@ -16,6 +16,8 @@ const strings: Strings = {
   save: "حفظ", noThreads: "لا توجد محادثات بعد", loadMore: "تحميل المزيد", loading: "جارٍ التحميل…",
   threadClosed: "انتهت هذه المحادثة.", threadLocked: "هذه المحادثة مقفلة.",
   showMore: "عرض المزيد", showLess: "عرض أقل", skip: "تخطٍّ", submit: "إرسال",
+  select: "اختر…", search: "بحث", clear: "مسح",
+  invalidFormat: "يرجى مطابقة التنسيق المطلوب.",
   otherAnswer: "غير ذلك…", generatingImage: "جارٍ إنشاء الصورة…", responding: "المساعد يرد",
   responseDone: "اكتمل الرد", dropFiles: "أفلت الملفات لإرفاقها", quoted: "ردًا على",
   clearQuote: "إزالة الاقتباس", noResults: "لا توجد نتائج", actionsMenu: "إجراءات أخرى",

@@ -16,6 +16,8 @@ const strings: Strings = {
   save: "Speichern", noThreads: "Noch keine Unterhaltungen", loadMore: "Mehr laden", loading: "Wird geladen…",
   threadClosed: "Diese Unterhaltung wurde beendet.", threadLocked: "Diese Unterhaltung ist gesperrt.",
   showMore: "Mehr anzeigen", showLess: "Weniger anzeigen", skip: "Überspringen", submit: "Senden",
+  select: "Auswählen…", search: "Suchen", clear: "Leeren",
+  invalidFormat: "Bitte halten Sie sich an das vorgegebene Format.",
   otherAnswer: "Andere…", generatingImage: "Bild wird erzeugt…", responding: "Der Assistent antwortet",
   responseDone: "Antwort fertig", dropFiles: "Dateien zum Anhängen ablegen", quoted: "Antwort auf",
   clearQuote: "Zitat entfernen", noResults: "Keine Ergebnisse", actionsMenu: "Weitere Aktionen",

@@ -16,6 +16,8 @@ const strings: Strings = {
   save: "Guardar", noThreads: "Aún no hay conversaciones", loadMore: "Cargar más", loading: "Cargando…",
   threadClosed: "Esta conversación ha terminado.", threadLocked: "Esta conversación está bloqueada.",
   showMore: "Mostrar más", showLess: "Mostrar menos", skip: "Omitir", submit: "Enviar",
+  select: "Seleccionar…", search: "Buscar", clear: "Borrar",
+  invalidFormat: "Usa el formato solicitado.",
   otherAnswer: "Otra…", generatingImage: "Generando imagen…", responding: "El asistente está respondiendo",
   responseDone: "Respuesta completa", dropFiles: "Suelta archivos para adjuntarlos", quoted: "Respondiendo a",
   clearQuote: "Quitar cita", noResults: "Sin resultados", actionsMenu: "Más acciones",

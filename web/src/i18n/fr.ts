@@ -16,6 +16,8 @@ const strings: Strings = {
   save: "Enregistrer", noThreads: "Aucune conversation pour l’instant", loadMore: "Charger plus", loading: "Chargement…",
   threadClosed: "Cette conversation est terminée.", threadLocked: "Cette conversation est verrouillée.",
   showMore: "Afficher plus", showLess: "Afficher moins", skip: "Passer", submit: "Envoyer",
+  select: "Sélectionner…", search: "Rechercher", clear: "Effacer",
+  invalidFormat: "Veuillez respecter le format requis.",
   otherAnswer: "Autre…", generatingImage: "Génération de l’image…", responding: "L’assistant répond",
   responseDone: "Réponse terminée", dropFiles: "Déposez des fichiers à joindre", quoted: "En réponse à",
   clearQuote: "Retirer la citation", noResults: "Aucun résultat", actionsMenu: "Plus d’actions",

@@ -16,6 +16,8 @@ const strings: Strings = {
   save: "保存", noThreads: "まだ会話はありません", loadMore: "さらに読み込む", loading: "読み込み中…",
   threadClosed: "この会話は終了しました。", threadLocked: "この会話はロックされています。",
   showMore: "もっと見る", showLess: "表示を減らす", skip: "スキップ", submit: "送信",
+  select: "選択…", search: "検索", clear: "クリア",
+  invalidFormat: "指定されている形式で入力してください。",
   otherAnswer: "その他…", generatingImage: "画像を生成中…", responding: "アシスタントが応答中です",
   responseDone: "応答が完了しました", dropFiles: "ファイルをドロップして添付", quoted: "返信先",
   clearQuote: "引用を削除", noResults: "結果がありません", actionsMenu: "その他の操作",

@@ -4,7 +4,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { acceptAttribute, type Entity } from "../options";
 import type { WidgetRoot } from "../widgets/types";
-import { Widget } from "./LazyWidget";
+import { useWidgetHost, Widget } from "./LazyWidget";
 import { useController, useStrings } from "./context";
 import { Icon } from "./icons";
 import { AttachmentChip } from "./items/UserMessage";
@@ -101,6 +101,8 @@ function EntityPreview({ entity }: { entity: Entity | undefined }) {
   const c = useController();
   const [preview, setPreview] = useState<WidgetRoot | null>(null);
   const onRequestPreview = c.options.value.entities.onRequestPreview;
+  // A preview only shows: its actions go nowhere.
+  const host = useWidgetHost({ action: async () => {}, blocked: true, imageHosts: null });
   useEffect(() => {
     setPreview(null);
     if (!entity || !entity.interactive || !onRequestPreview) return;
@@ -113,17 +115,7 @@ function EntityPreview({ entity }: { entity: Entity | undefined }) {
   if (!preview) return null;
   return (
     <div class="ck-entity-preview">
-      <Widget
-        root={preview}
-        host={{
-          action: async () => {},
-          blocked: true,
-          Markdown: (p) => <Markdown text={p.text} />,
-          imageAllowed: () => true,
-          strings: { showMore: "", showLess: "" },
-          colorScheme: c.options.value.theme.colorScheme === "dark" ? "dark" : "light",
-        }}
-      />
+      <Widget root={preview} host={host} />
     </div>
   );
 }

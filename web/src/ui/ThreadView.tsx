@@ -2,38 +2,26 @@
 // Retry, the live progress line; older items load when scrolled to the top.
 import { memo } from "./memo";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
-import { imageAllowed } from "../markdown/sanitize";
 import type { ThreadItem, WidgetItem } from "../protocol/types";
-import type { ChatController } from "../state/controller";
-import type { WidgetHost } from "../widgets/host";
-import { Widget } from "./LazyWidget";
+import { useWidgetHost, Widget } from "./LazyWidget";
 import { useController, useStrings } from "./context";
 import { AssistantMessage } from "./items/AssistantMessage";
 import { ErrorView, GeneratedImageView, NoticeView, ProgressView, TurnActions } from "./items/Misc";
 import { UserMessage } from "./items/UserMessage";
 import { TaskItemView, WorkflowView } from "./items/Workflow";
-import { Markdown } from "./Markdown";
 
 const NEAR_BOTTOM = 80;
 /** Items that end a turn without an answer to copy or rate. */
 const NO_ACTIONS = new Set(["client_tool_call", "structured_input", "end_of_turn"]);
 
-function useWidgetHost(c: ChatController, item: WidgetItem, hosts: string[] | null): WidgetHost {
-  const t = useStrings();
-  const scheme = c.options.value.theme.colorScheme === "dark" ? "dark" : "light";
-  return {
-    action: (action) => c.widgetAction(action, c.chat.peek().items.find((i): i is WidgetItem => i.id === item.id) ?? item),
-    blocked: c.streaming.value,
-    Markdown: (p) => <Markdown text={p.text} streaming={p.streaming} imageHosts={hosts} />,
-    imageAllowed: (src) => imageAllowed(src, hosts),
-    strings: { showMore: t.showMore, showLess: t.showLess },
-    colorScheme: scheme,
-  };
-}
-
 function WidgetItemView({ item, hosts }: { item: WidgetItem; hosts: string[] | null }) {
   const c = useController();
-  const host = useWidgetHost(c, item, hosts);
+  const host = useWidgetHost({
+    // The item as it is now: an action may follow an in-place update of the widget.
+    action: (action) => c.widgetAction(action, c.chat.peek().items.find((i): i is WidgetItem => i.id === item.id) ?? item),
+    blocked: c.streaming.value,
+    imageHosts: hosts,
+  });
   return (
     <div class="ck-widget" data-item-id={item.id}>
       <Widget root={item.widget} host={host} />

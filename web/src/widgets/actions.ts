@@ -2,35 +2,59 @@
 // the loading state (`self` on the component, `container` on the whole widget).
 import { createContext } from "preact";
 import { useContext, useState } from "preact/hooks";
-import { formValues, mergePayload } from "./form";
-import { loadingBehavior, useHost } from "./host";
+import { formValues, mergePayload, setField, validateForm } from "./form";
+import { type Loading, loadingBehavior, useHost } from "./host";
 import type { ActionConfig } from "./types";
 
 /** The nearest form (Form or Card asForm), if any. */
 export const FormContext = createContext<{ current: HTMLFormElement | null } | null>(null);
-/** Sets the whole widget's loading state. */
-export const ContainerLoading = createContext<(loading: boolean) => void>(() => {});
+/** Starts (+1) or ends (-1) a loading state of the whole widget. */
+export const ContainerLoading = createContext<(delta: 1 | -1) => void>(() => {});
 
-export function useFire(auto: "self" | "container" | "none"): { fire: (a: ActionConfig) => Promise<void>; loading: boolean; blocked: (a: ActionConfig | null) => boolean } {
+export type FireOptions = {
+  /** Submitting: the form must be valid first. */
+  validate?: boolean;
+  /** A changed control outside any form still sends its own value under its name. */
+  field?: { name: string; value: unknown };
+};
+
+export type Fire = {
+  /** Resolves true once the action was handled, false if it was not sent (blocked, invalid). */
+  fire: (action: ActionConfig, options?: FireOptions) => Promise<boolean>;
+  /** The `self` loading state of the component that fired. */
+  loading: boolean;
+  /** Streamed server actions wait while a response streams; client and sync ones do not. */
+  blocked: (action: ActionConfig | null) => boolean;
+};
+
+/**
+ * `auto` is what `loadingBehavior: "auto"` means for the calling component. A component
+ * that renders a form itself passes it as `ownForm` (context only reaches its children).
+ */
+export function useFire(auto: Loading, ownForm?: { current: HTMLFormElement | null }): Fire {
   const host = useHost();
-  const form = useContext(FormContext);
+  const context = useContext(FormContext);
+  const form = ownForm ?? context;
   const setContainer = useContext(ContainerLoading);
   const [loading, setLoading] = useState(false);
   const blocked = (a: ActionConfig | null): boolean => !!a && host.blocked && a.handler !== "client" && a.streaming !== false;
-  const fire = async (a: ActionConfig): Promise<void> => {
-    if (blocked(a) || loading) return;
+  const fire = async (a: ActionConfig, options: FireOptions = {}): Promise<boolean> => {
+    if (blocked(a) || loading) return false;
     const el = form?.current;
-    if (el && !el.reportValidity()) return;
-    const action = el ? { ...a, payload: mergePayload(a.payload, formValues(el)) } : a;
+    if (options.validate && el && !validateForm(el)) return false;
+    const values = el ? formValues(el) : {};
+    if (options.field) setField(values, options.field.name, options.field.value);
+    const action = { ...a, payload: mergePayload(a.payload, values) };
     const mode = loadingBehavior(a, auto);
     if (mode === "self") setLoading(true);
-    if (mode === "container") setContainer(true);
+    if (mode === "container") setContainer(1);
     try {
       await host.action(action);
     } finally {
       if (mode === "self") setLoading(false);
-      if (mode === "container") setContainer(false);
+      if (mode === "container") setContainer(-1);
     }
+    return true;
   };
   return { fire, loading, blocked };
 }

@@ -1,8 +1,14 @@
-// The small interface between the element and the widget renderer (see README.md).
+// The interface between the element and the widget renderer (see README.md).
 import type { ComponentType } from "preact";
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import type { Strings } from "../i18n/en";
+import { obj } from "./props";
+import type { Scheme } from "./style";
 import type { ActionConfig } from "./types";
+
+/** The localized strings the built-in components use. */
+export type WidgetStrings = Pick<Strings, "showMore" | "showLess" | "select" | "search" | "clear" | "noResults" | "invalidFormat">;
 
 export type WidgetHost = {
   /**
@@ -16,9 +22,10 @@ export type WidgetHost = {
   Markdown: ComponentType<{ text: string; streaming?: boolean }>;
   /** The element's image URL policy (thread.allowed_image_domains). */
   imageAllowed(src: string): boolean;
-  /** Localized strings the built-in components need. */
-  strings: { showMore: string; showLess: string };
-  colorScheme: "light" | "dark";
+  strings: WidgetStrings;
+  colorScheme: Scheme;
+  /** The element's theme variables for the other scheme (a root's own `theme`). */
+  schemeVariables(scheme: Scheme): Record<string, string>;
 };
 
 export const HostContext = createContext<WidgetHost | null>(null);
@@ -29,17 +36,18 @@ export function useHost(): WidgetHost {
   return host;
 }
 
+export type Loading = "self" | "container" | "none";
+
 /** Fills in the `auto` loading behaviour per component kind. */
-export function loadingBehavior(action: ActionConfig, auto: "self" | "container" | "none"): "self" | "container" | "none" {
+export function loadingBehavior(action: ActionConfig, auto: Loading): Loading {
   const b = action.loadingBehavior;
   return b === "self" || b === "container" || b === "none" ? b : auto;
 }
 
 /** Reads an ActionConfig prop defensively (server JSON). */
 export function actionProp(v: unknown): ActionConfig | null {
-  if (!v || typeof v !== "object") return null;
-  const a = v as Record<string, unknown>;
-  if (typeof a.type !== "string") return null;
+  const a = obj(v);
+  if (!a || typeof a.type !== "string") return null;
   return {
     type: a.type,
     payload: a.payload,
