@@ -22,6 +22,7 @@ from pydantic import (
     Discriminator,
     Field,
     SerializationInfo,
+    SerializeAsAny,
     SerializerFunctionWrapHandler,
     Tag,
     TypeAdapter,
@@ -589,7 +590,22 @@ class ListView(WidgetComponentBase):
 class DynamicWidgetComponent(WidgetComponentBase):
     """Any component, known or not, with all of its props kept."""
 
-    children: DynamicWidgetComponent | list[DynamicWidgetComponent] | None = None
+    children: DynamicChild | list[DynamicChild] | None = None
+
+
+def _dynamic_child_tag(value: Any) -> str:
+    typed = isinstance(value, WidgetComponentBase) and not isinstance(value, DynamicWidgetComponent)
+    return "typed" if typed else "dynamic"
+
+
+DynamicChild = Annotated[
+    Annotated[SerializeAsAny[WidgetComponentBase], Tag("typed")]
+    | Annotated[DynamicWidgetComponent, Tag("dynamic")],
+    Discriminator(_dynamic_child_tag),
+]
+"""A child of a dynamic component (e.g. of a ``BasicRoot``): JSON parses as a
+:class:`DynamicWidgetComponent`, and a typed component (``Text(...)``) is kept as is,
+so ``BasicRoot(children=[Text(value="Hi")])`` works."""
 
 
 class DynamicWidgetRoot(DynamicWidgetComponent):
