@@ -41,9 +41,11 @@ function installStyles(el: Element | null, css: string): void {
 }
 
 export function Widget({ root, host }: { root: WidgetRoot; host: WidgetHost }) {
-  const [, setLoaded] = useState(!!renderer);
+  const [loaded, setLoaded] = useState(!!renderer);
   useEffect(() => {
-    if (renderer) return;
+    // Not `if (renderer) return`: the chunk may have arrived between this widget's
+    // first render and this effect, and then only the state update re-renders it.
+    if (loaded) return;
     loading ??= import("../widgets/WidgetView").then((m) => (renderer = m));
     void loading.then(() => setLoaded(true));
   }, []);

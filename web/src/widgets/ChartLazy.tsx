@@ -8,9 +8,10 @@ let chart: ChartModule | null = null;
 let loading: Promise<ChartModule> | null = null;
 
 export function Chart({ node }: NodeProps) {
-  const [, setLoaded] = useState(!!chart);
+  const [loaded, setLoaded] = useState(!!chart);
   useEffect(() => {
-    if (chart) return;
+    // The chunk may have arrived after the first render: the state update still re-renders.
+    if (loaded) return;
     loading ??= import("./chart/ChartView").then((m) => (chart = m));
     void loading.then(() => setLoaded(true));
   }, []);
