@@ -208,6 +208,27 @@ describe("change actions and Select", () => {
     expect(el.querySelector<HTMLInputElement>('input[name="city"]')!.value).toBe("");
   });
 
+  it("inside a form, a change sends the new value (not the one the form still holds) with the rest", async () => {
+    const h = host();
+    const el = mount(
+      card([
+        {
+          type: "Form",
+          children: [
+            { type: "Input", name: "profile.name", defaultValue: "Ada" },
+            { type: "Select", name: "profile.country", defaultValue: "fr", options: [{ value: "fr", label: "France" }, { value: "de", label: "Germany" }], onChangeAction: { type: "country" } },
+          ],
+        },
+      ]),
+      h,
+    );
+    el.querySelector<HTMLButtonElement>('[role="combobox"]')!.click();
+    await flush();
+    el.querySelectorAll<HTMLElement>('[role="option"]')[1]!.click();
+    await flush();
+    expect(h.actions[0]!.payload).toEqual({ profile: { name: "Ada", country: "de" } });
+  });
+
   it("sends a checkbox's, radio group's and date's own value outside any form", async () => {
     const h = host();
     const el = mount(

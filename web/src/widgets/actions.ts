@@ -42,9 +42,11 @@ export function useFire(auto: Loading, ownForm?: { current: HTMLFormElement | nu
     if (blocked(a) || loading) return false;
     const el = form?.current;
     if (options.validate && el && !validateForm(el)) return false;
-    const values = el ? formValues(el) : {};
-    if (options.field) setField(values, options.field.name, options.field.value);
-    const action = { ...a, payload: mergePayload(a.payload, values) };
+    // The changed control's new value wins over the form's (its input may not show it yet).
+    const own: Record<string, unknown> = {};
+    if (options.field) setField(own, options.field.name, options.field.value);
+    const values = el ? mergePayload(own, formValues(el)) : own;
+    const action = { ...a, payload: mergePayload(a.payload, values as Record<string, unknown>) };
     const mode = loadingBehavior(a, auto);
     if (mode === "self") setLoading(true);
     if (mode === "container") setContainer(1);
