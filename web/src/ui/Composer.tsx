@@ -3,9 +3,8 @@
 // A closed thread replaces it with a banner; a pending structured input takes it over.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { acceptAttribute, type Entity } from "../options";
-import type { WidgetRoot } from "../widgets/types";
-import { useWidgetHost, Widget } from "./LazyWidget";
 import { useController, useStrings } from "./context";
+import { EntityPreview } from "./EntityPreview";
 import { Icon } from "./icons";
 import { AttachmentChip } from "./items/UserMessage";
 import { Markdown } from "./Markdown";
@@ -93,29 +92,6 @@ function ToolsMenu({ onAttach }: { onAttach: (() => void) | null }) {
           ))}
         </div>
       )}
-    </div>
-  );
-}
-
-function EntityPreview({ entity }: { entity: Entity | undefined }) {
-  const c = useController();
-  const [preview, setPreview] = useState<WidgetRoot | null>(null);
-  const onRequestPreview = c.options.value.entities.onRequestPreview;
-  // A preview only shows: its actions go nowhere.
-  const host = useWidgetHost({ action: async () => {}, blocked: true, imageHosts: null });
-  useEffect(() => {
-    setPreview(null);
-    if (!entity || !entity.interactive || !onRequestPreview) return;
-    let live = true;
-    void onRequestPreview(entity).then((r) => live && setPreview(r?.preview ?? null), () => {});
-    return () => {
-      live = false;
-    };
-  }, [entity?.id]);
-  if (!preview) return null;
-  return (
-    <div class="ck-entity-preview">
-      <Widget root={preview} host={host} />
     </div>
   );
 }

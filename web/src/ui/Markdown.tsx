@@ -18,6 +18,8 @@ type Props = {
   streaming?: boolean;
   imageHosts?: readonly string[] | null;
   onCitation?: (source: Source, n: number) => void;
+  /** A citation marker is hovered or focused (its source and element), or no longer is (null). */
+  onCitationHover?: (source: Source | null, anchor: HTMLElement | null) => void;
   class?: string;
 };
 
@@ -75,7 +77,7 @@ function useChunks(blocks: string[]): string[][] {
   return chunks;
 }
 
-export function Markdown({ text, annotations, streaming, imageHosts = null, onCitation, class: cls }: Props) {
+export function Markdown({ text, annotations, streaming, imageHosts = null, onCitation, onCitationHover, class: cls }: Props) {
   const controller = useController();
   const t = useStrings();
   const citations = useRef<Citations | null>(null);
@@ -134,6 +136,17 @@ export function Markdown({ text, annotations, streaming, imageHosts = null, onCi
     }
   };
 
+  const hoverCite = (e: PointerEvent | FocusEvent, entering: boolean): void => {
+    const cite = (e.target as Element | null)?.closest?.<HTMLElement>(".ck-cite");
+    if (!onCitationHover || !cite) return;
+    if (!entering) {
+      if (!cite.contains(e.relatedTarget as Node | null)) onCitationHover(null, null);
+      return;
+    }
+    const source = citations.current?.sources[Number(cite.dataset.cite)];
+    if (source) onCitationHover(source, cite);
+  };
+
   if (!near) {
     // Until it is rendered, the text stands in as is: about the right height, searchable.
     return (
@@ -143,7 +156,15 @@ export function Markdown({ text, annotations, streaming, imageHosts = null, onCi
     );
   }
   return (
-    <div class={`ck-md${cls ? ` ${cls}` : ""}`} onClick={onClick} onKeyDown={onKeyDown}>
+    <div
+      class={`ck-md${cls ? ` ${cls}` : ""}`}
+      onClick={onClick}
+      onKeyDown={onKeyDown}
+      onPointerOver={(e) => hoverCite(e, true)}
+      onPointerOut={(e) => hoverCite(e, false)}
+      onFocusIn={(e) => hoverCite(e, true)}
+      onFocusOut={(e) => hoverCite(e, false)}
+    >
       {chunks.map((chunk, i) => (
         <Chunk key={i} blocks={chunk} copyLabel={t.copyCode} />
       ))}
