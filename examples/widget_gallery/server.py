@@ -16,10 +16,12 @@ from chatloom.errors import CustomStreamError, RequestError
 from chatloom.server import ChatKitServer, stream_widget
 from chatloom.store import Store
 from chatloom.types import (
+    Annotation,
     AssistantMessageContent,
     AssistantMessageContentPartAdded,
     AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
+    EntitySource,
     HiddenContextItem,
     SyncCustomActionResponse,
     ThreadItemAddedEvent,
@@ -29,6 +31,7 @@ from chatloom.types import (
     ThreadMetadata,
     ThreadStreamEvent,
     UserMessageItem,
+    UserMessageTagContent,
     WidgetComponentUpdated,
     WidgetItem,
     WidgetRootUpdated,
@@ -118,13 +121,13 @@ class GalleryServer(ChatKitServer[Any]):
         return ThreadItemDoneEvent(item=item)
 
     async def _say(
-        self, thread: ThreadMetadata, context: Any, text: str
+        self, thread: ThreadMetadata, context: Any, text: str, cites: list[Annotation] | None = None
     ) -> AsyncIterator[ThreadStreamEvent]:
         item = AssistantMessageItem(
             id=self._item_id(thread, context),
             thread_id=thread.id,
             created_at=datetime.now(),
-            content=[AssistantMessageContent(text=text)],
+            content=[AssistantMessageContent(text=text, annotations=cites or [])],
         )
         yield ThreadItemDoneEvent(item=item)
 
@@ -132,7 +135,26 @@ class GalleryServer(ChatKitServer[Any]):
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: Any
     ) -> AsyncIterator[ThreadStreamEvent]:
         command = (user_text(input_user_message).strip().lower().split() or ["gallery"])[0]
-        if command == "gallery":
+        tags = (
+            [p for p in input_user_message.content if isinstance(p, UserMessageTagContent)]
+            if input_user_message
+            else []
+        )
+        if tags:
+            # Mentioned restaurants come back as entity citations (hover one for its preview).
+            text = "You mentioned " + ", ".join(tag.text for tag in tags) + "."
+            cites = [
+                Annotation(
+                    index=len(text),
+                    source=EntitySource(
+                        id=tag.id, title=tag.text, icon="map-pin", interactive=True, data=tag.data
+                    ),
+                )
+                for tag in tags
+            ]
+            async for event in self._say(thread, context, text, cites):
+                yield event
+        elif command == "gallery":
             async for event in self._say(
                 thread, context, "Every widget component, in light and dark. " + HELP
             ):

@@ -461,15 +461,38 @@ def test_textarea_pattern_blocks_a_form_and_a_fixed_form_replaces_its_card(
     }
 
 
-def test_entity_preview_renders_a_basic_root(page: Any, gallery: Gallery) -> None:
+def test_entity_previews_render_basic_roots(page: Any, gallery: Gallery) -> None:
     page.add_init_script(RECORDER)
     page.goto(gallery.url + "/")
     page.wait_for_function("window.__events.some(e => e.type === 'chatkit.ready')")
     chat = page.locator("openai-chatkit")
-    chat.locator("textarea").click()
+    chat.locator(".ck-textarea").click()
     page.keyboard.type("Lunch at @harb")
     expect(chat.get_by_role("option")).to_have_count(1)
+    # The highlighted result in the mention menu.
     preview = chat.locator(".ck-entity-preview .ckw-basic")
     expect(preview).to_contain_text("The Harbour Kitchen")
     expect(preview.locator("img.ckw-image")).to_be_visible()
     expect(preview.locator(".ckw-badge")).to_have_text("Seafood")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    reply = chat.locator(".ck-assistant", has_text="You mentioned The Harbour Kitchen.")
+    expect(reply).to_be_visible()
+    expect(preview).to_have_count(0)
+    # A tag in the sent message, hovered.
+    tag = chat.locator(".ck-user .ck-tag", has_text="@The Harbour Kitchen")
+    tag.hover()
+    expect(chat.locator(".ck-user .ck-preview-pop .ckw-basic")).to_contain_text("Seafood")
+    chat.locator(".ck-header").hover()
+    expect(preview).to_have_count(0)
+    # The reply's entity citation, focused from the keyboard, then hovered.
+    cite = reply.locator(".ck-cite")
+    cite.focus()
+    pop = reply.locator(".ck-preview-pop")
+    expect(pop.locator(".ckw-basic")).to_contain_text("The Harbour Kitchen")
+    cite_box, pop_box = rect(cite), rect(pop)
+    assert pop_box["y"] >= cite_box["y"] + cite_box["h"]  # under its marker
+    cite.blur()
+    expect(pop).to_have_count(0)
+    cite.hover()
+    expect(pop).to_be_visible()
