@@ -1,6 +1,6 @@
 // Table: Table.Row (a `header` row uses <th> cells; leading header rows form the
 // <thead>) and Table.Cell (colSpan, rowSpan, align, vAlign, width, padding, colSize).
-import { Children, Node, type NodeProps } from "./components";
+import { Children, childKey, Node, type NodeProps } from "./components";
 import { num, oneOf } from "./props";
 import { size, spacing, type Css } from "./style";
 import { childrenOf } from "./tree";
@@ -43,7 +43,7 @@ export function TableRow({ node }: NodeProps) {
     <tr class={header ? "ckw-header-row" : undefined}>
       {childrenOf(node).map((cell, i) =>
         cell.type === "Table.Cell" ? (
-          <Cell key={cell.key ?? cell.id ?? i} node={cell} header={header} />
+          <Cell key={childKey(cell, i)} node={cell} header={header} />
         ) : (
           <td key={i} class="ckw-cell">
             <Node node={cell} />
@@ -58,7 +58,7 @@ export function Table({ node }: NodeProps) {
   const rows = childrenOf(node);
   let headRows = 0;
   while (headRows < rows.length && rows[headRows]!.header === true) headRows++;
-  const render = (r: WidgetNode, i: number) => <TableRow key={r.key ?? r.id ?? i} node={r} />;
+  const render = (r: WidgetNode, i: number) => <TableRow key={childKey(r, i)} node={r} />;
   return (
     <div class="ckw-table-wrap">
       <table class="ckw-table">
