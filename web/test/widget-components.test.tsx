@@ -344,6 +344,20 @@ describe("table, chart, theme, transition", () => {
     expect(el.querySelector("path.ckw-chart-line")!.getAttribute("d")).toMatch(/^M/);
     expect([...el.querySelectorAll(".ckw-legend li")].map((li) => li.textContent)).toEqual(["Apples", "Bees"]);
     expect(el.querySelector(".ckw-chart-plot")!.getAttribute("aria-label")).toBe("Apples, Bees");
+    // The tooltip follows the arrow keys; the data is also in a table for screen readers.
+    const plot = el.querySelector<HTMLElement>(".ckw-chart-plot")!;
+    const key = (k: string) => plot.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+    key("ArrowRight");
+    await flush();
+    expect(el.querySelector(".ckw-chart-tooltip")?.textContent).toBe("JanApples3Bees5");
+    key("ArrowRight");
+    await flush();
+    expect(el.querySelector(".ckw-chart-tooltip-title")?.textContent).toBe("Feb");
+    expect(el.querySelectorAll("circle.ckw-chart-dot")).toHaveLength(1);
+    key("Escape");
+    await flush();
+    expect(el.querySelector(".ckw-chart-tooltip")).toBeNull();
+    expect([...el.querySelectorAll("table.ck-sr-only tbody tr")].map((r) => r.textContent)).toEqual(["Jan35", "Feb62"]);
   });
 
   it("gives a root with its own theme the other scheme's variables", () => {

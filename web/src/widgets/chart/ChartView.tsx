@@ -12,6 +12,8 @@ import { type ChartSpec, readChart, type Series, valueOf, xLabel } from "./spec"
 export const CHART_TOKENS = ["blue", "purple", "orange", "green", "red", "yellow", "pink"] as const;
 const DEFAULT_HEIGHT = 200;
 const LABEL_CHAR = 6.5;
+/** Half a typical tooltip's width: it stays inside the plot at the edges. */
+const TOOLTIP_HALF = 64;
 
 export function seriesColor(s: Series, index: number, scheme: Scheme): string {
   const token = CHART_TOKENS.find((t) => t === s.color) ?? (s.color === undefined ? CHART_TOKENS[index % CHART_TOKENS.length] : undefined);
@@ -124,7 +126,7 @@ export function ChartView({ node }: NodeProps) {
           </svg>
         )}
         {spec.showTooltip && category && active !== null && (
-          <div class="ckw-chart-tooltip" aria-hidden="true" style={{ left: `${category.center}px` }}>
+          <div class="ckw-chart-tooltip" aria-hidden="true" style={{ left: `${Math.max(TOOLTIP_HALF, Math.min(category.center, (size?.width ?? 0) - TOOLTIP_HALF))}px` }}>
             <div class="ckw-chart-tooltip-title">{xLabel(spec, active)}</div>
             {spec.series.map((s, i) => (
               <div key={i} class="ckw-chart-tooltip-row">
