@@ -71,7 +71,10 @@ def item_object(item: ThreadItem) -> dict[str, Any] | None:
     }
     if isinstance(item, UserMessageItem):
         content: list[dict[str, Any]] = [
-            {"type": "input_text", "text": part.text if isinstance(part, UserMessageTextContent) else "@" + part.text}
+            {
+                "type": "input_text",
+                "text": part.text if isinstance(part, UserMessageTextContent) else "@" + part.text,
+            }
             for part in item.content
         ]
         if item.quoted_text:
@@ -120,9 +123,19 @@ def item_object(item: ThreadItem) -> dict[str, Any] | None:
         }
     if isinstance(item, TaskItem):
         task = _task(item.task)
-        return {**base, "type": "chatkit.task", "task_type": task["type"], "heading": task["heading"], "summary": task["summary"]}
+        return {
+            **base,
+            "type": "chatkit.task",
+            "task_type": task["type"],
+            "heading": task["heading"],
+            "summary": task["summary"],
+        }
     if isinstance(item, WorkflowItem):
-        return {**base, "type": "chatkit.task_group", "tasks": [_task(t) for t in item.workflow.tasks]}
+        return {
+            **base,
+            "type": "chatkit.task_group",
+            "tasks": [_task(t) for t in item.workflow.tasks],
+        }
     return None
 
 

@@ -33,22 +33,29 @@ def _micros(moment: datetime) -> int:
 class ThreadDirectory:
     def __init__(self, database: Database) -> None:
         self.database = database
-        database.run_sync(
-            lambda db: db.executescript(
+
+        def create(db: sqlite3.Connection) -> None:
+            db.execute(
                 "CREATE TABLE IF NOT EXISTS chatkit_thread_owners ("
                 " seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user TEXT NOT NULL,"
-                " created_us INTEGER NOT NULL);"
-                "CREATE INDEX IF NOT EXISTS thread_owners_by_user"
-                " ON chatkit_thread_owners (user, created_us, seq);"
-                "CREATE INDEX IF NOT EXISTS thread_owners_by_time"
-                " ON chatkit_thread_owners (created_us, seq);"
+                " created_us INTEGER NOT NULL)"
             )
-        )
+            db.execute(
+                "CREATE INDEX IF NOT EXISTS thread_owners_by_user"
+                " ON chatkit_thread_owners (user, created_us, seq)"
+            )
+            db.execute(
+                "CREATE INDEX IF NOT EXISTS thread_owners_by_time"
+                " ON chatkit_thread_owners (created_us, seq)"
+            )
+
+        database.run_sync(create)
 
     async def record(self, thread_id: str, user: str, created_at: datetime) -> None:
         await self.database.run(
             lambda db: db.execute(
-                "INSERT OR IGNORE INTO chatkit_thread_owners (id, user, created_us) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO chatkit_thread_owners (id, user, created_us) "
+                "VALUES (?, ?, ?)",
                 (thread_id, user, _micros(created_at)),
             )
         )
@@ -123,7 +130,9 @@ class DirectoryStore(Store[Any]):
     def generate_thread_id(self, context: Any) -> str:
         return new_id("cthr")
 
-    def generate_item_id(self, item_type: StoreItemType, thread: ThreadMetadata, context: Any) -> str:
+    def generate_item_id(
+        self, item_type: StoreItemType, thread: ThreadMetadata, context: Any
+    ) -> str:
         return new_id("cti")
 
     async def save_thread(self, thread: ThreadMetadata, context: Any) -> None:

@@ -53,7 +53,9 @@ def from_validation(error: ValidationError) -> APIError:
     detail = error.errors(include_url=False, include_input=False)[0]
     param = ".".join(str(part) for part in detail["loc"]) or None
     if detail["type"] == "extra_forbidden":
-        return APIError(400, f"Unknown parameter: '{param}'.", param=param, code="unknown_parameter")
+        return APIError(
+            400, f"Unknown parameter: '{param}'.", param=param, code="unknown_parameter"
+        )
     if detail["type"] == "missing":
         return APIError(
             400,

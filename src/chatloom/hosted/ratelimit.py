@@ -40,7 +40,9 @@ class SlidingWindowLimiter:
         if now < self._next_sweep:
             return
         self._next_sweep = now + self.window
-        stale = [key for key, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]
+        stale = [
+            key for key, hits in self._hits.items() if not hits or hits[-1] <= now - self.window
+        ]
         for key in stale:
             del self._hits[key]
 

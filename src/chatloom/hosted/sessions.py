@@ -25,7 +25,9 @@ DEFAULT_RATE_LIMIT = 10
 MAX_FILE_SIZE_MB = 512
 DEFAULT_MAX_FILES = 10
 
-StateValue = Annotated[StrictStr, Field(max_length=10_485_760)] | StrictInt | StrictFloat | StrictBool
+StateValue = (
+    Annotated[StrictStr, Field(max_length=10_485_760)] | StrictInt | StrictFloat | StrictBool
+)
 StateKey = Annotated[str, Field(min_length=1, max_length=64)]
 
 

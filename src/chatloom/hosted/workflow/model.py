@@ -234,6 +234,9 @@ class UserApprovalNode(Strict):
 
     type: Literal["user_approval"]
     message: Annotated[str, StringConstraints(min_length=1)]
+    # How the question is shown: a structured input item (answered through
+    # threads.add_structured_input) or a card with confirm/cancel buttons.
+    prompt: Literal["structured_input", "widget"] = "structured_input"
     approve_label: str = "Approve"
     reject_label: str = "Reject"
     next: ApprovalPorts = ApprovalPorts()

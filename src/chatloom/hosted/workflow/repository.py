@@ -160,6 +160,16 @@ class WorkflowRepository:
 
     # --- resolution ----------------------------------------------------------------------
 
+    def known(self, workflow_id: str) -> bool:
+        """Whether a draft or a published version of ``workflow_id`` exists."""
+        try:
+            if self.versions(workflow_id):
+                return True
+            self.draft(workflow_id)
+        except UnknownWorkflow:
+            return False
+        return True
+
     def resolve(self, workflow_id: str, version: str | None) -> Workflow:
         """The workflow a session runs: ``version``, or the default when ``None``."""
         if version == DRAFT:
