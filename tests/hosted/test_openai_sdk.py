@@ -124,7 +124,9 @@ def test_missing_user_and_empty_user(hosted: Hosted) -> None:
 
 
 def test_cancel_unknown_session(client: openai.OpenAI) -> None:
-    with pytest.raises(openai.NotFoundError, match=r"Chatkit Session with id 'cksess_x' not found\."):
+    with pytest.raises(
+        openai.NotFoundError, match=r"Chatkit Session with id 'cksess_x' not found\."
+    ):
         client.beta.chatkit.sessions.cancel("cksess_x")
 
 
