@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from chatloom.agents import OpenAICompatibleProvider
 from chatloom.agents.providers.scripted import ScriptedEndpoint
@@ -60,6 +61,12 @@ class Hosted:
     url: str
     repository: WorkflowRepository
     limiter: SlidingWindowLimiter
+
+    def publish(self, text: str) -> str:
+        """Add a workflow file and publish it; its id."""
+        document = yaml.safe_load(text)
+        (self.repository.folder / f"{document['id']}.yaml").write_text(text)
+        return self.repository.publish(document["id"]).id
 
     def admin(self) -> httpx.Client:
         headers = {"Authorization": f"Bearer {ADMIN_KEY}", **BETA}
@@ -133,6 +140,12 @@ def done_items(events: list[dict[str, Any]], kind: str | None = None) -> list[di
         for e in events
         if e["type"] == "thread.item.done" and (kind is None or e["item"]["type"] == kind)
     ]
+
+
+def structured(thread_id: str, item_id: str, answer: str) -> dict[str, Any]:
+    submission = {"status": "answered", "answers": {"decision": {"values": [answer]}}}
+    params = {"thread_id": thread_id, "item_id": item_id, "input": submission}
+    return {"type": "threads.add_structured_input", "params": params}
 
 
 def thread_id_of(events: list[dict[str, Any]]) -> str:

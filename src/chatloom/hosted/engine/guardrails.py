@@ -32,7 +32,7 @@ PII_PATTERNS: dict[str, tuple[re.Pattern[str], Callable[[str], bool] | None]] = 
     "CREDIT_CARD": (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), _luhn),
     "US_SSN": (re.compile(r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"), None),
     "PHONE_NUMBER": (
-        re.compile(r"(?<![\w-])\+?\d{1,3}?[ .-]?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b"),
+        re.compile(r"(?<![\w-])(?:\+?\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b"),
         None,
     ),
     "IP_ADDRESS": (
