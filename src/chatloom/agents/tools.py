@@ -58,6 +58,8 @@ class FunctionTool:
     icon: IconName | None = None
     progress: str | None = None
     """A status line shown while the tool runs."""
+    ends_turn: bool = False
+    """End the turn after this tool (e.g. it showed a widget that awaits the user)."""
 
     def schema(self) -> dict[str, Any]:
         """The tool as Chat Completions ``tools`` entry."""
@@ -107,6 +109,7 @@ def function_tool(
     title: str | None = None,
     icon: IconName | None = None,
     progress: str | None = None,
+    ends_turn: bool = False,
 ) -> Callable[[Callable[..., Any]], FunctionTool]: ...
 
 
@@ -119,10 +122,12 @@ def function_tool(
     title: str | None = None,
     icon: IconName | None = None,
     progress: str | None = None,
+    ends_turn: bool = False,
 ) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
     """Declare a tool; use bare (``@function_tool``) or with options.
 
-    ``title`` shows each call as a workflow task, ``progress`` as a status line.
+    ``title`` shows each call as a workflow task, ``progress`` as a status line;
+    ``ends_turn`` ends the turn once the tool has run (the model does not go on).
     """
 
     def build(fn: Callable[..., Any]) -> FunctionTool:
@@ -137,6 +142,7 @@ def function_tool(
             title=title,
             icon=icon,
             progress=progress,
+            ends_turn=ends_turn,
         )
 
     return build(function) if function is not None else build
