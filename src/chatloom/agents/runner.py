@@ -227,6 +227,8 @@ class Agent(Generic[TContext]):
             input = [{"type": "message", "role": "user", "content": input}]
         messages: list[ChatMessage] = [{"role": "system", "content": self.system_prompt(context)}]
         messages += to_chat_messages(list(input))
+        for out in self._queued(context):  # what the app streamed before the run
+            yield out
         sources = TurnSources()
         calls: list[ToolCallRequest] = []
         text: str | None = None
