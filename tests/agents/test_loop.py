@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any
 
 import pytest
@@ -26,7 +27,8 @@ from chatloom.agents.providers.scripted import (
     ScriptedEndpoint,
     Think,
 )
-from chatloom.types import URLSource
+from chatloom.store.memory import MemoryStore
+from chatloom.types import ThreadMetadata, URLSource
 
 from ..conftest import Clock
 from .conftest import create, make_server, run
@@ -523,3 +525,47 @@ async def test_an_unreachable_model_server_is_an_error_event() -> None:
     events = await run(make_server(Agent(gone)), create("Hi"))
     assert events[-1]["type"] == "error"
     assert events[-1]["message"].startswith("Could not reach the model server")
+
+
+async def test_first_call_runs_a_tool_before_the_model_is_asked(
+    endpoint: ScriptedEndpoint, provider: OpenAICompatibleProvider
+) -> None:
+    endpoint.script([Say("Per the article [1], use Settings.")])
+    thread = ThreadMetadata(id="thr_1", created_at=datetime.now())
+    context = AgentContext(thread=thread, store=MemoryStore(), request_context={})
+    agent = Agent(provider, tools=[search_help])
+    # The app routes a composer tool itself (e.g. for a model that cannot call tools).
+    events = [
+        e
+        async for e in agent.run(
+            context, "reset password", first_call=("search_help", {"query": "reset"})
+        )
+    ]
+    assert len(endpoint.exchanges) == 1  # the model was asked once, after the tool ran
+    sent = endpoint.exchanges[0].body["messages"]
+    assert sent[-2]["tool_calls"][0]["function"] == {
+        "name": "search_help",
+        "arguments": '{"query": "reset"}',
+    }
+    assert sent[-1]["role"] == "tool"
+    assert [e.type for e in events][:2] == ["progress_update", "thread.item.added"]
+    done = events[-1]
+    assert done.type == "thread.item.done" and done.item.type == "assistant_message"
+    assert done.item.content[0].annotations[0].index == len("Per the article")
+
+
+async def test_a_tool_that_ends_the_turn_stops_the_loop(
+    endpoint: ScriptedEndpoint, provider: OpenAICompatibleProvider
+) -> None:
+    from chatloom.widgets import Card, Text
+
+    @function_tool(ends_turn=True)
+    async def show_form(ctx: AgentContext[Any]) -> str:
+        """Show a form."""
+        await ctx.stream_widget(Card(children=[Text(value="Form")]), copy_text="Form")
+        return "The form is shown."
+
+    endpoint.script([CallTool("show_form")])
+    events = await run(make_server(Agent(provider, tools=[show_form])), create("Hi"))
+    assert len(endpoint.exchanges) == 1
+    assert events[-1]["type"] == "thread.item.done" and events[-1]["item"]["type"] == "widget"

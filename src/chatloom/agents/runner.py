@@ -14,6 +14,7 @@ Closing the event stream (the client pressed Stop) closes the model stream at on
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -117,6 +118,30 @@ class _Thought:
 
 
 @dataclass
+class _Round:
+    """What one model call left for the loop."""
+
+    calls: list[ToolCallRequest] = field(default_factory=list)
+    text: str | None = None
+    failed: bool = False
+
+
+def _assistant_tool_calls(text: str | None, calls: list[ToolCallRequest]) -> ChatMessage:
+    return {
+        "role": "assistant",
+        "content": text,
+        "tool_calls": [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments},
+            }
+            for call in calls
+        ],
+    }
+
+
+@dataclass
 class _ToolOutcome:
     output: str
     sources: Sequence[Source] = field(default_factory=list)
@@ -162,13 +187,21 @@ class Agent(Generic[TContext]):
         self,
         context: AgentContext[TContext],
         input_user_message: UserMessageItem | None = None,
+        *,
+        first_call: tuple[str, dict[str, Any]] | None = None,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """Answer the thread; a composer tool the user picked is forced in the first round."""
+        """Answer the thread; a composer tool the user picked is forced in the first round.
+
+        ``first_call`` is passed on to :meth:`run`.
+        """
         tool_choice: dict[str, Any] | None = None
         choice = input_user_message.inference_options.tool_choice if input_user_message else None
         if choice is not None and choice.id in self.tools:
             tool_choice = {"type": "function", "function": {"name": choice.id}}
-        async for event in self.run(context, await self.history(context), tool_choice=tool_choice):
+        history = await self.history(context)
+        async for event in self.run(
+            context, history, tool_choice=tool_choice, first_call=first_call
+        ):
             yield event
 
     def system_prompt(self, context: AgentContext[TContext]) -> str:
@@ -182,73 +215,40 @@ class Agent(Generic[TContext]):
         input: Sequence[InputItem] | str,
         *,
         tool_choice: str | dict[str, Any] | None = None,
+        first_call: tuple[str, dict[str, Any]] | None = None,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """Answer ``input`` (Responses-shaped items, or a user's text)."""
-        items = (
-            [{"type": "message", "role": "user", "content": input}]
-            if isinstance(input, str)
-            else list(input)
-        )
+        """Answer ``input`` (Responses-shaped items, or a user's text).
+
+        ``first_call`` (a tool name and its arguments) runs that tool before the model
+        is asked, exactly as if the model had called it: for composer tools, and for
+        models too small to call tools themselves.
+        """
+        if isinstance(input, str):
+            input = [{"type": "message", "role": "user", "content": input}]
         messages: list[ChatMessage] = [{"role": "system", "content": self.system_prompt(context)}]
-        messages += to_chat_messages(items)
+        messages += to_chat_messages(list(input))
+        for out in self._queued(context):  # what the app streamed before the run
+            yield out
         sources = TurnSources()
-        schemas = [tool.schema() for tool in self.tools.values()]
+        calls: list[ToolCallRequest] = []
+        text: str | None = None
+        if first_call is not None:
+            name, arguments = first_call
+            call_id = context.generate_id("tool_call")
+            calls = [ToolCallRequest(id=call_id, name=name, arguments=json.dumps(arguments))]
         for round_number in range(self.max_tool_rounds + 1):
-            final_round = round_number == self.max_tool_rounds
-            request = ModelRequest(
-                messages=messages,
-                tools=[] if final_round else schemas,
-                tool_choice=tool_choice if round_number == 0 else None,
-                model=self.model,
-                temperature=self.temperature,
-                max_tokens=self.max_tokens,
-            )
-            message: _Message | None = None
-            thought = _Thought()
-            calls: list[ToolCallRequest] = []
-            try:
-                async with aclosing(self.provider.stream(request)) as stream:
-                    async for event in stream:
-                        if isinstance(event, TextDelta):
-                            if message is None:
-                                message = _Message(context)
-                                for started in message.start():
-                                    for out in context._in_order(started):
-                                        yield out
-                            yield message.delta(event.text)
-                        elif isinstance(event, ReasoningDelta):
-                            await self._think(context, thought, event.text)
-                            for out in self._queued(context):
-                                yield out
-                        elif isinstance(event, ToolCallRequest):
-                            calls.append(event)
-            except ProviderError as error:
-                if message is not None:
-                    for out in message.finish(sources):
-                        yield out
-                for out in [*context._end_workflow(), *self._queued(context)]:
-                    yield out
-                yield ErrorEvent(code="custom", message=error.message, allow_retry=True)
-                return
-            if message is not None:
-                for out in message.finish(sources):
-                    yield out
             if not calls:
-                break
-            messages.append(
-                {
-                    "role": "assistant",
-                    "content": message.text if message else None,
-                    "tool_calls": [
-                        {
-                            "id": call.id,
-                            "type": "function",
-                            "function": {"name": call.name, "arguments": call.arguments},
-                        }
-                        for call in calls
-                    ],
-                }
-            )
+                model_round = _Round()
+                request = self._request(messages, round_number, tool_choice)
+                async for out in self._model_round(context, request, sources, model_round):
+                    yield out
+                if model_round.failed:
+                    return
+                calls, text = model_round.calls, model_round.text
+                if not calls:
+                    break
+            messages.append(_assistant_tool_calls(text, calls))
+            ends_turn = False
             for call in calls:
                 task = asyncio.ensure_future(self._call_tool(context, call))
                 async for out in self._events_while(context, task):
@@ -265,8 +265,69 @@ class Agent(Generic[TContext]):
                     for out in context._in_order(self._client_tool_item(context, call)):
                         yield out
                     return
+                tool = self.tools.get(call.name)
+                ends_turn = ends_turn or (tool is not None and tool.ends_turn)
+            if ends_turn:
+                break
+            calls, text = [], None
         for out in [*context._end_workflow(), *self._queued(context)]:
             yield out
+
+    def _request(
+        self,
+        messages: list[ChatMessage],
+        round_number: int,
+        tool_choice: str | dict[str, Any] | None,
+    ) -> ModelRequest:
+        final_round = round_number == self.max_tool_rounds
+        return ModelRequest(
+            messages=messages,
+            tools=[] if final_round else [tool.schema() for tool in self.tools.values()],
+            tool_choice=tool_choice if round_number == 0 else None,
+            model=self.model,
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+        )
+
+    async def _model_round(
+        self,
+        context: AgentContext[TContext],
+        request: ModelRequest,
+        sources: TurnSources,
+        result: _Round,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """One model call: its text as an assistant message, its reasoning as thoughts."""
+        message: _Message | None = None
+        thought = _Thought()
+        try:
+            async with aclosing(self.provider.stream(request)) as stream:
+                async for event in stream:
+                    if isinstance(event, TextDelta):
+                        if message is None:
+                            message = _Message(context)
+                            for started in message.start():
+                                for out in context._in_order(started):
+                                    yield out
+                        yield message.delta(event.text)
+                    elif isinstance(event, ReasoningDelta):
+                        await self._think(context, thought, event.text)
+                        for out in self._queued(context):
+                            yield out
+                    elif isinstance(event, ToolCallRequest):
+                        result.calls.append(event)
+        except ProviderError as error:
+            result.failed = True
+            if message is not None:
+                for out in message.finish(sources):
+                    yield out
+            for out in [*context._end_workflow(), *self._queued(context)]:
+                yield out
+            yield ErrorEvent(code="custom", message=error.message, allow_retry=True)
+            return
+        if message is not None:
+            result.text = message.text
+            for out in message.finish(sources):
+                yield out
 
     # --- helpers ----------------------------------------------------------------------
 

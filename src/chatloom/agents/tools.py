@@ -58,6 +58,8 @@ class FunctionTool:
     icon: IconName | None = None
     progress: str | None = None
     """A status line shown while the tool runs."""
+    ends_turn: bool = False
+    """End the turn after this tool (e.g. it showed a widget that awaits the user)."""
 
     def schema(self) -> dict[str, Any]:
         """The tool as Chat Completions ``tools`` entry."""
@@ -107,6 +109,7 @@ def function_tool(
     title: str | None = None,
     icon: IconName | None = None,
     progress: str | None = None,
+    ends_turn: bool = False,
 ) -> Callable[[Callable[..., Any]], FunctionTool]: ...
 
 
@@ -119,10 +122,12 @@ def function_tool(
     title: str | None = None,
     icon: IconName | None = None,
     progress: str | None = None,
+    ends_turn: bool = False,
 ) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
     """Declare a tool; use bare (``@function_tool``) or with options.
 
-    ``title`` shows each call as a workflow task, ``progress`` as a status line.
+    ``title`` shows each call as a workflow task, ``progress`` as a status line;
+    ``ends_turn`` ends the turn once the tool has run (the model does not go on).
     """
 
     def build(fn: Callable[..., Any]) -> FunctionTool:
@@ -137,6 +142,7 @@ def function_tool(
             title=title,
             icon=icon,
             progress=progress,
+            ends_turn=ends_turn,
         )
 
     return build(function) if function is not None else build
@@ -168,34 +174,30 @@ def _parameters_model(
     return model, takes_context
 
 
-_ARGS_HEADER = re.compile(r"^\s*(Args|Arguments|Parameters):\s*$")
-_ARG_LINE = re.compile(r"^\s+(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
+_SECTION = re.compile(r"^(\w[\w ]*):\s*$")
+_ARG_LINE = re.compile(r"^\s+\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+_ARGS_SECTIONS = frozenset({"args", "arguments", "parameters"})
 
 
 def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
-    """The description (text before any section) and Google-style ``Args:`` entries."""
-    lines = doc.splitlines()
+    """The description (text before the first section) and Google-style ``Args:``."""
     description: list[str] = []
     args: dict[str, str] = {}
+    section: str | None = None
     current: str | None = None
-    in_args = False
-    for line in lines:
-        if _ARGS_HEADER.match(line):
-            in_args = True
-            continue
-        if in_args:
+    for line in doc.splitlines():
+        header = _SECTION.match(line)
+        if header:
+            section, current = header.group(1).lower(), None
+        elif section is None:
+            description.append(line)
+        elif section in _ARGS_SECTIONS:
             match = _ARG_LINE.match(line)
             if match:
-                current = match.group(1).lstrip("*")
-                args[current] = match.group(3).strip()
-            elif line.strip() and current and line.startswith((" ", "\t")):
+                current = match.group(1)
+                args[current] = match.group(2).strip()
+            elif current and line.strip():
                 args[current] += " " + line.strip()
-            elif line.strip():
-                in_args = False  # another section starts
-        elif re.match(r"^\s*\w+:\s*$", line) and description:
-            break  # Returns:, Raises: ...
-        else:
-            description.append(line)
     return " ".join(" ".join(description).split()), args
 
 
