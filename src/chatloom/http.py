@@ -16,9 +16,10 @@ import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import anyio
 from pydantic import ValidationError
@@ -34,7 +35,7 @@ from starlette.types import Receive, Scope, Send
 
 from .errors import RequestError
 from .server import ChatKitServer, StreamingResult
-from .store import NotFoundError
+from .store import NotFoundError, Store
 
 logger = logging.getLogger("chatloom.http")
 
@@ -57,6 +58,25 @@ class RequestContext:
 
 
 ContextFactory = Callable[[Request], Awaitable[Any]]
+
+
+@runtime_checkable
+class ServesFiles(Protocol):
+    """An attachment store with routes of its own (uploads, previews, downloads) and
+    upkeep to run while the app does (e.g. removing uploads never sent).
+
+    :func:`create_app` mounts the routes and runs the lifespan of a server's
+    attachment store that has both.
+    """
+
+    def routes(self, store: Store[Any], context: ContextFactory) -> Sequence[BaseRoute]: ...
+
+    def lifespan(self, store: Store[Any]) -> AbstractAsyncContextManager[None]: ...
+
+
+def _files_of(server: ChatKitServer[Any]) -> ServesFiles | None:
+    attachment_store = server.attachment_store
+    return attachment_store if isinstance(attachment_store, ServesFiles) else None
 
 
 def preferred_locale(request: Request) -> str | None:
@@ -217,11 +237,12 @@ class ChatKitEndpoint:
             response = EventStreamResponse(result.json_events)
         else:
             response = Response(result.json, media_type="application/json")
-        _set_user_cookie(request, response)
+        set_user_cookie(request, response)
         return response
 
 
-def _set_user_cookie(request: Request, response: Response) -> None:
+def set_user_cookie(request: Request, response: Response) -> None:
+    """Remember a browser that :func:`anonymous_browser_context` just named."""
     user_id = getattr(request.state, "new_user_cookie", None)
     if user_id:
         response.set_cookie(
@@ -283,8 +304,11 @@ def create_app(
     place for authentication). ``page_options`` are element options for the default
     page at ``/`` (the ``api`` entry is filled in). ``cors_origins`` enables CORS for
     pages on other origins. ``routes`` are added before the element's static files.
+    An attachment store that :class:`ServesFiles` gets its routes mounted and its
+    lifespan run.
     """
     chatkit = ChatKitEndpoint(server, context, max_body_bytes)
+    files_store = _files_of(server)
 
     async def page(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
@@ -303,6 +327,8 @@ def create_app(
         Route("/healthz", health, methods=["GET"]),
         *routes,
     ]
+    if files_store is not None:
+        app_routes.extend(files_store.routes(server.store, context))
     if serve_element:
         app_routes.append(Route("/", page, methods=["GET"]))
         static = files("chatloom") / "static"
@@ -322,7 +348,14 @@ def create_app(
         routes=app_routes,
         middleware=middleware,
         exception_handlers={HTTPException: http_error},
+        lifespan=None if files_store is None else _lifespan(files_store, server.store),
     )
+
+
+def _lifespan(
+    files_store: ServesFiles, store: Store[Any]
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    return lambda app: files_store.lifespan(store)
 
 
 __all__ = [
@@ -332,8 +365,10 @@ __all__ = [
     "ContextFactory",
     "EventStreamResponse",
     "RequestContext",
+    "ServesFiles",
     "anonymous_browser_context",
     "create_app",
     "error_response",
     "preferred_locale",
+    "set_user_cookie",
 ]
