@@ -11,6 +11,7 @@ from typing import Any
 
 import uvicorn
 
+from .hosted.cli import add_commands as add_hosted_commands
 from .http import create_app
 from .server import ChatKitServer
 
@@ -54,7 +55,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     for command in (serve, demo):
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
+    add_hosted_commands(commands)
     args = parser.parse_args(argv)
+    if hasattr(args, "run"):  # chatloom workflow ..., chatloom hosted serve
+        raise SystemExit(args.run(args))
     if args.command == "serve":
         _serve(load_app(args.target), args.host, args.port, f"Serving {args.target}")
     else:
