@@ -414,14 +414,16 @@ class WorkflowRun:
         converted = await converter.to_agent_input(items)
         return self._redact([*converted, *self.run_history])
 
+    def redact(self, text: str) -> str:
+        """``text`` with what this run's PII checks look for masked."""
+        for entities in self.redactions:
+            text = find_pii(text, entities)[0]
+        return text
+
     def _redact(self, items: list[InputItem]) -> list[InputItem]:
         if not self.redactions:
             return items
-
-        def mask(text: str) -> str:
-            for entities in self.redactions:
-                text = find_pii(text, entities)[0]
-            return text
+        mask = self.redact
 
         redacted = []
         for item in items:
@@ -638,9 +640,8 @@ class WorkflowRun:
             else:
                 raise WorkflowRunError(f"Guardrails '{node_id}' could not run: {message}") from None
             return
-        for check in node.checks:
-            if isinstance(check, PiiCheck) and not check.block:
-                self.redactions.append(check.entities)
+        # Whether a check masks or blocks, no later model sees what it found.
+        self.redactions += [c.entities for c in node.checks if isinstance(c, PiiCheck)]
         if outcome.passed:
             self.value, self.next_id = {"safe_text": outcome.safe_text}, node.next.on_pass
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ...agents import ensure_title
+from ...agents import generate_title
 from ...errors import CustomStreamError
 from ...server import ChatKitServer
 from ...store import AttachmentStore, Store
@@ -83,9 +83,11 @@ class WorkflowServer(ChatKitServer[Any]):
             return
         async for event in events:
             yield event
-        if context.session.configuration.automatic_thread_titling.enabled:
-            await ensure_title(
-                thread, input_user_message, self.engine.provider, model=self.engine.model
+        titling = context.session.configuration.automatic_thread_titling.enabled
+        if titling and thread.title is None and text:
+            # From the masked text: a title request is model input like any other.
+            thread.title = await generate_title(
+                self.engine.provider, run.redact(text), model=self.engine.model
             )
 
     async def _approved(
