@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chatloom.agents.providers.scripted import ScriptedEndpoint, Say
+from chatloom.agents.providers.scripted import Say, ScriptedEndpoint
 
 from ..live_server import free_port, serve
 from .conftest import create, done_items, structured, thread_id_of
@@ -52,9 +52,7 @@ class Browser:
 
 
 @pytest.fixture
-def browser(
-    tmp_path: Path, model_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Browser]:
+def browser(tmp_path: Path, model_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
     monkeypatch.setenv("CHATLOOM_MODEL", "scripted")
     monkeypatch.setenv("OPENAI_BASE_URL", model_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-model")
@@ -72,8 +70,10 @@ def test_the_page_loads_the_element_in_hosted_mode(browser: Browser) -> None:
     assert "getClientSecret" in page
 
 
-def test_refund_needs_approval_then_shows_a_widget(browser: Browser, endpoint: ScriptedEndpoint) -> None:
-    endpoint.script([Say('{"category": "refund"}')], [Say("Greeting")])
+def test_refund_needs_approval_then_shows_a_widget(
+    browser: Browser, endpoint: ScriptedEndpoint
+) -> None:
+    endpoint.script([Say("Helmet refund")])  # rules route refunds: only the title asks the model
     first = browser.send(create("I want a refund for my helmet"))
     [question] = done_items(first, "structured_input")
     assert "I want a refund for my helmet" in question["inputs"][0]["question"]
@@ -93,8 +93,14 @@ def test_refund_needs_approval_then_shows_a_widget(browser: Browser, endpoint: S
     assert "colleague" in reply["content"][0]["text"]
 
 
-def test_questions_are_answered_from_the_help_center(browser: Browser, endpoint: ScriptedEndpoint) -> None:
-    endpoint.script([Say('{"category": "question"}')], [Say("Frames have a lifetime warranty.")], [Say("Warranty")])
+def test_questions_are_answered_from_the_help_center(
+    browser: Browser, endpoint: ScriptedEndpoint
+) -> None:
+    endpoint.script(
+        [Say('{"category": "question"}')],
+        [Say("Frames have a lifetime warranty.")],
+        [Say("Warranty")],
+    )
     events = browser.send(create("How long is the frame warranty?"))
     [answer] = done_items(events, "assistant_message")
     assert answer["content"][0]["text"] == "Frames have a lifetime warranty."
@@ -102,7 +108,9 @@ def test_questions_are_answered_from_the_help_center(browser: Browser, endpoint:
     assert "lifetime warranty for the first owner" in instructions  # the passage found
 
 
-def test_card_numbers_are_refused_and_emails_masked(browser: Browser, endpoint: ScriptedEndpoint) -> None:
+def test_card_numbers_are_refused_and_emails_masked(
+    browser: Browser, endpoint: ScriptedEndpoint
+) -> None:
     endpoint.script([Say("Please write again without the card number.")], [Say("Card")])
     events = browser.send(create("my card is 4111 1111 1111 1111"))
     [reply] = done_items(events, "assistant_message")
@@ -110,7 +118,7 @@ def test_card_numbers_are_refused_and_emails_masked(browser: Browser, endpoint: 
     assert "4111" not in json.dumps(endpoint.exchanges[0].body)
 
     endpoint.script([Say('{"category": "order_status"}')], [Say('{"summary": "Ships this week."}')])
-    events = browser.send(create("where is my order? I am ann@example.com"))
+    events = browser.send(create("has it left the workshop yet? I am ann@example.com"))
     assert "ann@example.com" not in json.dumps([e.body for e in endpoint.exchanges[-2:]])
     [card] = done_items(events, "widget")
     assert card["widget"]["children"][0]["children"][0]["value"] == "Your order"
