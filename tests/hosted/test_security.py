@@ -29,6 +29,12 @@ def test_forged_and_missing_secrets_are_401(hosted: Hosted) -> None:
     assert hosted.post(forged, LIST).status_code == 401
 
 
+def test_responses_say_when_the_secret_expires(hosted: Hosted) -> None:
+    session = hosted.session(expires_after={"anchor": "created_at", "seconds": 90})
+    response = hosted.post(session["client_secret"], LIST)
+    assert response.headers["Chatloom-Secret-Expires-At"] == str(session["expires_at"])
+
+
 def test_a_cancelled_secret_is_401(hosted: Hosted) -> None:
     session = hosted.session()
     assert hosted.post(session["client_secret"], LIST).status_code == 200
@@ -108,6 +114,15 @@ def test_cors_preflight_names_authorization_and_openai_beta(hosted: Hosted) -> N
     allowed = response.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed and "openai-beta" in allowed
     assert response.headers["access-control-allow-origin"] in ("*", "https://shop.example")
+    secret = hosted.session()["client_secret"]
+    exposed = hosted.post(secret, LIST).headers  # no Origin: CORS headers only on cross-origin
+    assert "Chatloom-Secret-Expires-At" in exposed
+    cross = httpx.post(
+        hosted.url + "/v1/chatkit/conversation",
+        json=LIST,
+        headers={"Authorization": f"Bearer {secret}", "Origin": "https://shop.example"},
+    )
+    assert "chatloom-secret-expires-at" in cross.headers["access-control-expose-headers"].lower()
 
 
 def test_admin_keys_are_kept_as_digests() -> None:

@@ -32,7 +32,7 @@ from .documents import DocumentIndex
 from .engine.run import Engine
 from .engine.server import WorkflowServer
 from .ratelimit import SlidingWindowLimiter
-from .rest import HostedAPI
+from .rest import SECRET_EXPIRES_HEADER, HostedAPI
 from .sessions import SessionStore
 from .workflow.repository import WorkflowRepository
 
@@ -101,7 +101,7 @@ def create_hosted_app(
             allow_origins=list(cors_origins),
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=list(CORS_HEADERS),
-            expose_headers=["Retry-After"],
+            expose_headers=["Retry-After", SECRET_EXPIRES_HEADER],
             max_age=600,
         )
     ]

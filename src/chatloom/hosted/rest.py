@@ -35,6 +35,9 @@ from .workflow.repository import WorkflowRepository
 # Reading a thread or its items does not count against the per-session limit: with
 # the default of 10 a client that loads its history would be throttled before typing.
 UNCOUNTED_REQUESTS = frozenset({"threads.get_by_id", "threads.list", "items.list"})
+# Tells chatloom's element when the client secret expires, so it asks for a new one
+# before it does (OpenAI's element does not read it; it is harmless to others).
+SECRET_EXPIRES_HEADER = "Chatloom-Secret-Expires-At"
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
@@ -292,7 +295,9 @@ class HostedAPI:
         if kind == "attachments.create" and not configuration.file_upload.enabled:
             raise APIError(403, "File uploads are not enabled for this session.")
         request.state.session = session
-        return await self.endpoint.handle(request)
+        response = await self.endpoint.handle(request)
+        response.headers[SECRET_EXPIRES_HEADER] = str(session.expires_at)
+        return response
 
     async def _conversation_context(self, request: Request) -> HostedContext:
         session: Session = request.state.session
@@ -308,4 +313,10 @@ def _request_type(body: bytes) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-__all__ = ["UNCOUNTED_REQUESTS", "AdminContext", "HostedAPI", "HostedContext"]
+__all__ = [
+    "SECRET_EXPIRES_HEADER",
+    "UNCOUNTED_REQUESTS",
+    "AdminContext",
+    "HostedAPI",
+    "HostedContext",
+]
