@@ -8,7 +8,8 @@ swaps only its script tag), and ``/healthz``. Point the official SDKs at it with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..agents.providers.base import ModelProvider
-from ..http import CORS_HEADERS
+from ..http import CORS_HEADERS, ServesFiles
 from ..store import AttachmentStore, Store
 from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
@@ -31,6 +32,7 @@ from .directory import DirectoryStore, ThreadDirectory
 from .documents import DocumentIndex
 from .engine.run import Engine
 from .engine.server import WorkflowServer
+from .errors import APIError, api_error_handler
 from .ratelimit import SlidingWindowLimiter
 from .rest import SECRET_EXPIRES_HEADER, HostedAPI
 from .sessions import SessionStore
@@ -57,6 +59,8 @@ def create_hosted_app(
     keeps threads, sessions and the document index in SQLite files there; without it
     everything lives in memory. ``cors_origins`` are the pages allowed to call from
     other origins: the client secret is the credential, so ``*`` is the default.
+    An ``attachment_store`` that serves files (``DiskAttachmentStore(...,
+    path="/v1/chatkit/files")``) gets its routes there, behind the client secret.
     """
     repository = (
         workflows if isinstance(workflows, WorkflowRepository) else WorkflowRepository(workflows)
@@ -92,6 +96,9 @@ def create_hosted_app(
         return JSONResponse({"status": "ok"})
 
     routes: list[BaseRoute] = [*api.routes(), Route("/healthz", health, methods=["GET"])]
+    served = attachment_store if isinstance(attachment_store, ServesFiles) else None
+    if served is not None:
+        routes += served.routes(hosted_store, api.files_context)
     if serve_element:
         static = files("chatloom") / "static"
         routes.append(Mount("/", StaticFiles(directory=str(static), check_dir=False)))
@@ -105,9 +112,20 @@ def create_hosted_app(
             max_age=600,
         )
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={APIError: api_error_handler},
+        lifespan=None if served is None else _files_lifespan(served, hosted_store),
+    )
     app.state.hosted = api
     return app
+
+
+def _files_lifespan(
+    served: ServesFiles, store: Store[Any]
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    return lambda app: served.lifespan(store)
 
 
 __all__ = ["create_hosted_app"]

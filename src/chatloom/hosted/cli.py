@@ -113,12 +113,25 @@ def serve(args: argparse.Namespace) -> int:
         admin_keys=keys,
         provider=provider_from_env(),
         data_dir=args.data,
+        attachment_store=_disk_files(args.data),
         cors_origins=args.cors_origin or ["*"],
     )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"chatloom hosted on http://{shown}:{args.port}/v1  (Ctrl+C stops)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _disk_files(data: str | None) -> Any:
+    """Uploads kept under ``<data>/files`` when there is a data folder and [files]."""
+    if data is None:
+        return None
+    try:
+        from ..attachments import DiskAttachmentStore
+    except ImportError:
+        print("File uploads are off: pip install 'chatloom[files]' to enable them.")
+        return None
+    return DiskAttachmentStore(Path(data) / "files", path="/v1/chatkit/files")
 
 
 def add_commands(commands: Any) -> None:

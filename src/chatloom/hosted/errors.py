@@ -8,11 +8,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pydantic import ValidationError
-from starlette.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 
-class APIError(Exception):
-    """An error answered with the OpenAI envelope and ``status``."""
+class APIError(HTTPException):
+    """An error answered with the OpenAI envelope and ``status``.
+
+    An ``HTTPException``, so code that lets those through (the attachment routes do)
+    hands it to the app's handler, :func:`api_error_handler`.
+    """
 
     def __init__(
         self,
@@ -24,13 +30,12 @@ class APIError(Exception):
         code: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(status, message, dict(headers or {}))
         self.status = status
         self.message = message
         self.type = type
         self.param = param
         self.code = code
-        self.headers = dict(headers or {})
 
     def response(self) -> JSONResponse:
         body = {
@@ -41,7 +46,12 @@ class APIError(Exception):
                 "code": self.code,
             }
         }
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
+        return JSONResponse(body, status_code=self.status, headers=dict(self.headers or {}))
+
+
+async def api_error_handler(request: Request, error: Exception) -> Response:
+    assert isinstance(error, APIError)
+    return error.response()
 
 
 def not_found(message: str) -> APIError:
@@ -67,4 +77,4 @@ def from_validation(error: ValidationError) -> APIError:
     return APIError(400, message, param=param, code="invalid_value")
 
 
-__all__ = ["APIError", "from_validation", "not_found"]
+__all__ = ["APIError", "api_error_handler", "from_validation", "not_found"]

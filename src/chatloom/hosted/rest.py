@@ -137,6 +137,7 @@ class HostedAPI:
         self.admin_keys = admin_keys
         self.limiter = limiter
         self.endpoint = ChatKitEndpoint(server, self._conversation_context, MAX_BODY_BYTES)
+        self._uploads: dict[str, int] = {}  # files uploaded per session (max_files)
 
     def routes(self) -> list[Route]:
         admin = self._admin
@@ -277,23 +278,16 @@ class HostedAPI:
     async def conversation(self, request: Request) -> Response:
         session = await self._session_of(request)
         body = await request.body()  # cached: the endpoint reads it again
-        kind = _request_type(body)
+        document = _json_object(body)
+        kind = document.get("type")
         if kind not in UNCOUNTED_REQUESTS:
-            wait = self.limiter.acquire(session.id, session.rate_limit)
-            if wait is not None:
-                raise APIError(
-                    429,
-                    f"Rate limit reached for this session: {session.rate_limit} requests "
-                    "per minute.",
-                    type="rate_limit_exceeded",
-                    code="rate_limit_exceeded",
-                    headers={"Retry-After": str(wait)},
-                )
-        configuration = session.configuration
-        if kind == "threads.list" and not configuration.history.enabled:
+            self._count(session)
+        if kind == "threads.list" and not session.configuration.history.enabled:
             return JSONResponse({"data": [], "has_more": False})
-        if kind == "attachments.create" and not configuration.file_upload.enabled:
-            raise APIError(403, "File uploads are not enabled for this session.")
+        if kind == "attachments.create":
+            params = document.get("params")
+            size = params.get("size") if isinstance(params, dict) else None
+            self._check_upload(session, size if isinstance(size, int) else None)
         request.state.session = session
         response = await self.endpoint.handle(request)
         response.headers[SECRET_EXPIRES_HEADER] = str(session.expires_at)
@@ -303,14 +297,57 @@ class HostedAPI:
         session: Session = request.state.session
         return HostedContext(session.user, session, preferred_locale(request), request)
 
+    async def files_context(self, request: Request) -> HostedContext:
+        """The context of the attachment routes (``/v1/chatkit/files``): the client
+        secret's session, counted against its rate limit; uploads checked against the
+        session's ``file_upload`` settings."""
+        session = await self._session_of(request)
+        self._count(session)
+        if request.method == "POST":
+            declared = request.headers.get("content-length", "")
+            self._check_upload(session, int(declared) if declared.isdigit() else None)
+        return HostedContext(session.user, session, preferred_locale(request), request)
 
-def _request_type(body: bytes) -> str | None:
+    # --- per-session limits ---------------------------------------------------------------
+
+    def _count(self, session: Session) -> None:
+        wait = self.limiter.acquire(session.id, session.rate_limit)
+        if wait is not None:
+            raise APIError(
+                429,
+                f"Rate limit reached for this session: {session.rate_limit} requests per minute.",
+                type="rate_limit_exceeded",
+                code="rate_limit_exceeded",
+                headers={"Retry-After": str(wait)},
+            )
+
+    def _check_upload(self, session: Session, size: int | None) -> None:
+        """Refuse an upload the session does not allow; count the ones it does."""
+        settings = session.configuration.file_upload
+        if not settings.enabled:
+            raise APIError(403, "File uploads are not enabled for this session.")
+        if size is not None and size > settings.max_file_size * 1024 * 1024:
+            raise APIError(
+                413,
+                f"Files may be at most {settings.max_file_size} MB in this session.",
+                code="file_too_large",
+            )
+        count = self._uploads.get(session.id, 0)
+        if count >= settings.max_files:
+            raise APIError(
+                400,
+                f"This session may upload at most {settings.max_files} files.",
+                code="too_many_files",
+            )
+        self._uploads[session.id] = count + 1
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
     try:
         document = json.loads(body)
     except ValueError:
-        return None
-    kind = document.get("type") if isinstance(document, dict) else None
-    return kind if isinstance(kind, str) else None
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 __all__ = [
