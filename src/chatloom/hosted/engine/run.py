@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import httpx
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
@@ -59,6 +60,7 @@ from ..workflow.model import (
     GuardrailsNode,
     IfElseNode,
     JsonSchemaOutput,
+    McpTool,
     Node,
     NoteNode,
     PiiCheck,
@@ -70,6 +72,8 @@ from ..workflow.model import (
     Workflow,
 )
 from .guardrails import find_pii, run_checks
+from .mcp import TIMEOUT as MCP_TIMEOUT
+from .mcp import McpError, McpSession
 from .structured import StructuredOutputError, ask_json
 
 RUN_KEY = "chatloom_workflow"
@@ -441,7 +445,9 @@ class WorkflowRun:
             redacted.append(item)
         return redacted
 
-    def _tools(self, node: AgentNode) -> list[FunctionTool]:
+    async def _tools(
+        self, node_id: str, node: AgentNode, http: httpx.AsyncClient
+    ) -> list[FunctionTool]:
         tools: list[FunctionTool] = []
         for spec in node.tools:
             if isinstance(spec, ClientTool):
@@ -456,10 +462,33 @@ class WorkflowRun:
             elif isinstance(spec, FileSearchTool):
                 tools.append(self._file_search_tool(spec))
             else:
-                raise WorkflowRunError(
-                    f"MCP tools are not available on this server ({spec.server_label})."
-                )
+                tools += await self._mcp_tools(node_id, spec, http)
         return tools
+
+    async def _mcp_tools(
+        self, node_id: str, spec: McpTool, http: httpx.AsyncClient
+    ) -> list[FunctionTool]:
+        session = McpSession(spec, http)
+        try:
+            listed = await session.start()
+        except McpError as error:
+            raise WorkflowRunError(f"Workflow node '{node_id}': {error}") from None
+
+        def make(tool: dict[str, Any]) -> FunctionTool:
+            async def call(ctx: AgentContext[Any], arguments: dict[str, Any]) -> str:
+                return await session.call(tool["name"], arguments)
+
+            schema = tool.get("inputSchema")
+            return _schema_tool(
+                str(tool["name"]),
+                str(tool.get("description") or ""),
+                schema if isinstance(schema, dict) else {"type": "object"},
+                call,
+                title=f"{spec.server_label}: {tool['name']}",
+                icon="bolt",
+            )
+
+        return [make(tool) for tool in listed]
 
     def _file_search_tool(self, spec: FileSearchTool) -> FunctionTool:
         async def search(ctx: AgentContext[Any], arguments: dict[str, Any]) -> ToolResult:
@@ -504,24 +533,39 @@ class WorkflowRun:
             async for event in self._structured_agent(node_id, node, instructions, history, model):
                 yield event
             return
-        agent: Agent[Any] = Agent(
-            self.engine.provider,
-            instructions=instructions,
-            tools=self._tools(node),
-            model=model,
-            temperature=node.temperature,
-            max_tokens=node.max_output_tokens,
-        )
-        context = self._agent_context()
-        text = ""
-        async for event in agent.run(context, history):
+        async with httpx.AsyncClient(timeout=MCP_TIMEOUT) as http:
+            agent: Agent[Any] = Agent(
+                self.engine.provider,
+                instructions=instructions,
+                tools=await self._tools(node_id, node, http),
+                model=model,
+                temperature=node.temperature,
+                max_tokens=node.max_output_tokens,
+            )
+            context = self._agent_context()
+            answer: list[str] = []
+            async for event in self._visible(node, agent.run(context, history), answer):
+                yield event
+        if self.halted:
+            return
+        self.value = {"output_text": "".join(answer), "output_parsed": None}
+        if context.client_tool_call is not None:
+            self._suspend("client_tool", node_id, frames, None)
+            return
+        self.next_id = node.next
+
+    async def _visible(
+        self, node: AgentNode, events: AsyncIterator[ThreadStreamEvent], answer: list[str]
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """The agent's events the user may see; the text of its messages goes to ``answer``."""
+        async for event in events:
             if isinstance(event, ErrorEvent):
                 yield event
                 self.halted = True
                 return
             item = getattr(event, "item", None)
             if isinstance(event, ThreadItemDoneEvent) and isinstance(item, AssistantMessageItem):
-                text += _message_text(item)
+                answer.append(_message_text(item))
                 if not node.writes_to_history:
                     self.hidden_ids.add(item.id)
                 elif not node.user_visible:
@@ -538,11 +582,6 @@ class WorkflowRun:
                 or isinstance(item, ClientToolCallItem)
             ):
                 yield event
-        self.value = {"output_text": text, "output_parsed": None}
-        if context.client_tool_call is not None:
-            self._suspend("client_tool", node_id, frames, None)
-            return
-        self.next_id = node.next
 
     async def _structured_agent(
         self,
