@@ -25,7 +25,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.agents.conftest import AgentServer
+from tests.agents.conftest import AgentServer, create
 from tests.live_server import serve
 
 from chatloom.agents import Agent, LocalProvider, OpenAICompatibleProvider
@@ -35,19 +35,6 @@ from chatloom.http import create_app
 
 PROMPT = "Write a short story about a lighthouse keeper and a storm."
 CHAT_BODY = {"model": "scripted", "stream": True, "messages": [{"role": "user", "content": "Hi"}]}
-
-
-def create_body(text: str) -> dict[str, Any]:
-    return {
-        "type": "threads.create",
-        "params": {
-            "input": {
-                "content": [{"type": "input_text", "text": text}],
-                "attachments": [],
-                "inference_options": {},
-            }
-        },
-    }
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -88,7 +75,7 @@ def first_token_latency(requests: int) -> None:
                 if n >= 10:
                     direct.append(received - sent)
                 endpoint.script(reply)
-                received = arrival(client, chat_url + "/chatkit", create_body("Hi"), "text_delta")
+                received = arrival(client, chat_url + "/chatkit", create("Hi"), "text_delta")
                 sent = endpoint.exchanges[-1].chunk_times[1]
                 if n >= 10:
                     through.append(received - sent)
@@ -128,7 +115,7 @@ def full_stack(url: str) -> float:
     times = []
     with (
         httpx.Client(timeout=300) as client,
-        client.stream("POST", url + "/chatkit", json=create_body(PROMPT)) as response,
+        client.stream("POST", url + "/chatkit", json=create(PROMPT)) as response,
     ):
         for line in response.iter_lines():
             if "text_delta" in line:

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 
@@ -19,10 +19,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: Any, port: int | None = None) -> Iterator[str]:
-    """Yield the base URL (``http://127.0.0.1:<port>``) while the app is being served."""
+def serve(
+    app: Any, port: int | None = None, lifespan: Literal["on", "off"] = "off"
+) -> Iterator[str]:
+    """Yield the base URL (``http://127.0.0.1:<port>``) while the app is being served.
+
+    ``lifespan="on"`` runs the app's startup and shutdown (background tasks).
+    """
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import anyio
 from pydantic import ValidationError
@@ -33,7 +35,7 @@ from starlette.types import Receive, Scope, Send
 
 from .errors import RequestError
 from .server import ChatKitServer, StreamingResult
-from .store import NotFoundError
+from .store import NotFoundError, Store
 
 logger = logging.getLogger("chatloom.http")
 
@@ -56,6 +58,25 @@ class RequestContext:
 
 
 ContextFactory = Callable[[Request], Awaitable[Any]]
+
+
+@runtime_checkable
+class ServesFiles(Protocol):
+    """An attachment store with routes of its own (uploads, previews, downloads) and
+    upkeep to run while the app does (e.g. removing uploads never sent).
+
+    :func:`create_app` mounts the routes and runs the lifespan of a server's
+    attachment store that has both.
+    """
+
+    def routes(self, store: Store[Any], context: ContextFactory) -> Sequence[BaseRoute]: ...
+
+    def lifespan(self, store: Store[Any]) -> AbstractAsyncContextManager[None]: ...
+
+
+def _files_of(server: ChatKitServer[Any]) -> ServesFiles | None:
+    attachment_store = server.attachment_store
+    return attachment_store if isinstance(attachment_store, ServesFiles) else None
 
 
 def preferred_locale(request: Request) -> str | None:
@@ -107,50 +128,77 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 class EventStreamResponse(Response):
-    """Streams SSE frames unbuffered; a client disconnect cancels the stream at once.
+    """Streams SSE frames as they are produced; a disconnect cancels the stream at once.
 
-    Cancelling (rather than waiting for the next write to fail) lets the server stop
-    a model that is still thinking, and runs ``handle_stream_cancelled`` right away.
+    Cancelling (rather than waiting for the next write to fail) lets the server stop a
+    model that is still thinking, and runs ``handle_stream_cancelled`` right away.
+
+    Frames produced back to back (a fast model, a burst of updates) leave in one write
+    instead of one write each; a frame never waits behind CPU work for more than
+    ``max_delay`` seconds, and a handler waiting on I/O lets every ready frame out.
     """
 
     media_type = "text/event-stream"
 
-    def __init__(self, frames: AsyncIterator[bytes]) -> None:
+    def __init__(self, frames: AsyncIterator[bytes], max_delay: float = 0.001) -> None:
         # No body and no Content-Length: the length is unknown until the stream ends.
         self.status_code = 200
         self.background = None
         self.init_headers({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         self.frames = frames
+        self.max_delay = max_delay
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ready: list[bytes] = []
+        wake = anyio.Event()
+        finished = False
+
+        async def produce() -> None:
+            nonlocal wake, finished
+            last_yield = time.monotonic()
+            try:
+                async for frame in self.frames:
+                    ready.append(frame)
+                    wake.set()
+                    if time.monotonic() - last_yield > self.max_delay:
+                        await anyio.sleep(0)  # let the writer flush what is ready
+                        last_yield = time.monotonic()
+            finally:
+                # Cancelled while the stream sat at a yield: close it, so its own
+                # cancellation handling runs now rather than when it is collected.
+                with anyio.CancelScope(shield=True):
+                    await self.frames.aclose()  # type: ignore[attr-defined]
+                finished = True
+                wake.set()
+
+        async def write() -> None:
+            nonlocal wake
+            start = {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
+            await send(start)
+            while True:
+                await wake.wait()
+                wake = anyio.Event()
+                if ready:
+                    body = b"".join(ready)
+                    ready.clear()
+                    await send({"type": "http.response.body", "body": body, "more_body": True})
+                if finished and not ready:
+                    break
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        async def watch_disconnect() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
         async with anyio.create_task_group() as tasks:
 
-            async def stream() -> None:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": self.status_code,
-                        "headers": self.raw_headers,
-                    }
-                )
-                try:
-                    async for frame in self.frames:
-                        await send({"type": "http.response.body", "body": frame, "more_body": True})
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
-                finally:
-                    # Cancelled while the stream waits on a write: close it so its own
-                    # cancellation handling runs now, not whenever it is collected.
-                    with anyio.CancelScope(shield=True):
-                        await self.frames.aclose()  # type: ignore[attr-defined]
+            async def run_then_stop(part: Callable[[], Awaitable[None]]) -> None:
+                await part()
                 tasks.cancel_scope.cancel()
 
-            async def watch_disconnect() -> None:
-                while (await receive())["type"] != "http.disconnect":
-                    pass
-                tasks.cancel_scope.cancel()
-
-            tasks.start_soon(stream)
-            tasks.start_soon(watch_disconnect)
+            tasks.start_soon(produce)
+            tasks.start_soon(run_then_stop, write)
+            tasks.start_soon(run_then_stop, watch_disconnect)
 
 
 class ChatKitEndpoint:
@@ -189,11 +237,12 @@ class ChatKitEndpoint:
             response = EventStreamResponse(result.json_events)
         else:
             response = Response(result.json, media_type="application/json")
-        _set_user_cookie(request, response)
+        set_user_cookie(request, response)
         return response
 
 
-def _set_user_cookie(request: Request, response: Response) -> None:
+def set_user_cookie(request: Request, response: Response) -> None:
+    """Remember a browser that :func:`anonymous_browser_context` just named."""
     user_id = getattr(request.state, "new_user_cookie", None)
     if user_id:
         response.set_cookie(
@@ -255,8 +304,11 @@ def create_app(
     place for authentication). ``page_options`` are element options for the default
     page at ``/`` (the ``api`` entry is filled in). ``cors_origins`` enables CORS for
     pages on other origins. ``routes`` are added before the element's static files.
+    An attachment store that :class:`ServesFiles` gets its routes mounted and its
+    lifespan run.
     """
     chatkit = ChatKitEndpoint(server, context, max_body_bytes)
+    files_store = _files_of(server)
 
     async def page(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
@@ -275,6 +327,8 @@ def create_app(
         Route("/healthz", health, methods=["GET"]),
         *routes,
     ]
+    if files_store is not None:
+        app_routes.extend(files_store.routes(server.store, context))
     if serve_element:
         app_routes.append(Route("/", page, methods=["GET"]))
         static = files("chatloom") / "static"
@@ -294,7 +348,14 @@ def create_app(
         routes=app_routes,
         middleware=middleware,
         exception_handlers={HTTPException: http_error},
+        lifespan=None if files_store is None else _lifespan(files_store, server.store),
     )
+
+
+def _lifespan(
+    files_store: ServesFiles, store: Store[Any]
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    return lambda app: files_store.lifespan(store)
 
 
 __all__ = [
@@ -304,8 +365,10 @@ __all__ = [
     "ContextFactory",
     "EventStreamResponse",
     "RequestContext",
+    "ServesFiles",
     "anonymous_browser_context",
     "create_app",
     "error_response",
     "preferred_locale",
+    "set_user_cookie",
 ]

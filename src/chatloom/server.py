@@ -19,14 +19,11 @@ import anyio
 
 from .errors import CustomStreamError, ErrorCode, RequestError, StreamError
 from .logger import logger
+from .sse import frame
 from .store import AttachmentStore, NotFoundError, Store, TContext
+from .turn_state import PendingItems, ThreadWatch
 from .types import (
     Action,
-    AssistantMessageContent,
-    AssistantMessageContentPartAdded,
-    AssistantMessageContentPartAnnotationAdded,
-    AssistantMessageContentPartDone,
-    AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
     Attachment,
     AttachmentCreateParams,
@@ -58,7 +55,6 @@ from .types import (
     ThreadItem,
     ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
-    ThreadItemUpdate,
     ThreadListParams,
     ThreadMetadata,
     ThreadRetryAfterItemParams,
@@ -69,9 +65,6 @@ from .types import (
     UserMessageInput,
     UserMessageItem,
     WidgetItem,
-    WorkflowItem,
-    WorkflowTaskAdded,
-    WorkflowTaskUpdated,
     chatkit_request_adapter,
     is_hidden,
     to_wire_json,
@@ -124,27 +117,6 @@ def _wire_thread(thread: ThreadMetadata, items: Page[ThreadItem] | None = None) 
         allowed_image_domains=thread.allowed_image_domains,
         items=items or Page(),
     )
-
-
-def _apply_update(item: ThreadItem, update: ThreadItemUpdate) -> None:
-    """Track an update on the pending copy of an item, so a cancelled turn keeps it."""
-    if isinstance(item, AssistantMessageItem) and update.type.startswith("assistant_message."):
-        index: int = update.content_index  # type: ignore[union-attr]
-        while len(item.content) <= index:
-            item.content.append(AssistantMessageContent(text=""))
-        part = item.content[index]
-        if isinstance(update, AssistantMessageContentPartTextDelta):
-            part.text += update.delta
-        elif isinstance(update, AssistantMessageContentPartAnnotationAdded):
-            part.annotations.insert(update.annotation_index, update.annotation)
-        elif isinstance(update, AssistantMessageContentPartAdded | AssistantMessageContentPartDone):
-            item.content[index] = update.content.model_copy(deep=True)
-    elif isinstance(item, WorkflowItem):
-        tasks = item.workflow.tasks
-        if isinstance(update, WorkflowTaskAdded):
-            tasks.append(update.task)
-        elif isinstance(update, WorkflowTaskUpdated) and update.task_index < len(tasks):
-            tasks[update.task_index] = update.task
 
 
 def _answer(
@@ -502,13 +474,13 @@ class ChatKitServer(ABC, Generic[TContext]):
                 first = await prelude()
             except Exception:
                 logger.exception("Could not start a ChatKit turn")
-                yield _frame(ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True))
+                yield frame(ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True))
                 return
             for event in first:
-                yield _frame(event)
-        yield _frame(StreamOptionsEvent(stream_options=self.get_stream_options(thread, context)))
-        seen = thread.model_copy(deep=True)
-        pending: dict[str, ThreadItem] = {}
+                yield frame(event)
+        yield frame(StreamOptionsEvent(stream_options=self.get_stream_options(thread, context)))
+        watch = ThreadWatch(thread)
+        pending = PendingItems()
         events: AsyncIterator[ThreadStreamEvent] | None = None
         try:
             try:
@@ -516,30 +488,26 @@ class ChatKitServer(ABC, Generic[TContext]):
                 async for event in events:
                     kind = event.type
                     if kind == "thread.item.updated":
-                        target = pending.get(event.item_id)  # type: ignore[union-attr]
-                        if target is not None:
-                            _apply_update(target, event.update)  # type: ignore[union-attr]
+                        pending.updated(event.item_id, event.update)  # type: ignore[union-attr]
                     elif kind == "thread.item.added":
-                        item = event.item  # type: ignore[union-attr]
-                        pending[item.id] = item.model_copy(deep=True)
+                        pending.added(event.item)  # type: ignore[union-attr]
                     elif kind == "thread.item.done":
                         item = event.item  # type: ignore[union-attr]
                         await self.store.add_thread_item(thread.id, item, context)
-                        pending.pop(item.id, None)
+                        pending.finished(item.id)
                         if is_hidden(item):
                             continue  # persisted, never sent
                     elif kind == "thread.item.removed":
                         item_id = event.item_id  # type: ignore[union-attr]
                         await self.store.delete_thread_item(thread.id, item_id, context)
-                        pending.pop(item_id, None)
+                        pending.finished(item_id)
                     elif kind == "thread.item.replaced":
                         item = event.item  # type: ignore[union-attr]
                         await self.store.save_item(thread.id, item, context)
-                        pending.pop(item.id, None)
-                    yield _frame(event)
-                    if thread != seen:
-                        seen = thread.model_copy(deep=True)
-                        yield await self._thread_updated(thread, context)
+                        pending.finished(item.id)
+                    yield frame(event)
+                    if watch.changed():
+                        yield await self._thread_updated(watch, context)
             except (anyio.get_cancelled_exc_class(), GeneratorExit):
                 # The client went away (Stop, a closed tab). Shielded: the surrounding
                 # scope is cancelled, so any unshielded await would fail at once.
@@ -547,32 +515,29 @@ class ChatKitServer(ABC, Generic[TContext]):
                     close = getattr(events, "aclose", None)
                     if close is not None:
                         await close()  # the handler's own cleanup, e.g. a model stream
-                    await self.handle_stream_cancelled(thread, list(pending.values()), context)
+                    await self.handle_stream_cancelled(thread, pending.items(), context)
                 raise
         except CustomStreamError as error:
-            yield _frame(
+            yield frame(
                 ErrorEvent(code="custom", message=error.message, allow_retry=error.allow_retry)
             )
         except StreamError as error:
-            yield _frame(ErrorEvent(code=error.code, allow_retry=error.allow_retry))
+            yield frame(ErrorEvent(code=error.code, allow_retry=error.allow_retry))
         except Exception:
             logger.exception("Error in a ChatKit handler")
-            yield _frame(ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True))
-        if thread != seen:
-            yield await self._thread_updated(thread, context)
+            yield frame(ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True))
+        if watch.changed():
+            yield await self._thread_updated(watch, context)
 
-    async def _thread_updated(self, thread: ThreadMetadata, context: TContext) -> bytes:
-        await self.store.save_thread(thread, context)
-        return _frame(ThreadUpdatedEvent(thread=_wire_thread(thread)))
-
-
-def _frame(event: ThreadStreamEvent) -> bytes:
-    return b"data: " + to_wire_json(event) + b"\n\n"
+    async def _thread_updated(self, watch: ThreadWatch, context: TContext) -> bytes:
+        watch.mark_seen()
+        await self.store.save_thread(watch.thread, context)
+        return frame(ThreadUpdatedEvent(thread=_wire_thread(watch.thread)))
 
 
 async def _frames(events: list[ThreadStreamEvent]) -> AsyncIterator[bytes]:
     for event in events:
-        yield _frame(event)
+        yield frame(event)
 
 
 __all__ = [

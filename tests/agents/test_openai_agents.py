@@ -32,7 +32,7 @@ from chatloom.types import ProgressUpdateEvent, ThreadMetadata, ThreadStreamEven
 from chatloom.widgets import Markdown
 
 from ..conftest import use_sequential_ids
-from .conftest import create, run
+from .conftest import create, run, wait_for_disconnect
 
 
 @pytest.fixture(autouse=True)
@@ -187,7 +187,6 @@ async def _cards(states: AsyncIterator[Any]) -> AsyncIterator[Any]:
 async def test_closing_the_stream_cancels_the_run_and_its_model_request(
     endpoint: ScriptedEndpoint, endpoint_url: str
 ) -> None:
-    import asyncio
     import time
 
     from chatloom.agents.providers.scripted import Pause
@@ -205,10 +204,4 @@ async def test_closing_the_stream_cancels_the_run_and_its_model_request(
             break
     closed_at = time.perf_counter()
     await events.aclose()
-    exchange = endpoint.exchanges[0]
-    for _ in range(200):
-        if exchange.disconnected_at is not None:
-            break
-        await asyncio.sleep(0.01)
-    assert exchange.disconnected_at is not None
-    assert exchange.disconnected_at - closed_at < 1.0
+    assert await wait_for_disconnect(endpoint.exchanges[0], closed_at) < 1.0

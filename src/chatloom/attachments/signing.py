@@ -1,0 +1,85 @@
+"""Signed URLs: an HMAC over what the URL may do, to which attachment, until when.
+
+A signed URL is a capability: whoever holds it may use it without logging in, which
+is what the element needs for ``<img src>`` previews and two-phase uploads. The
+signature binds the purpose (``upload``, ``preview``), the attachment id and the
+expiry, so none of them can be changed without invalidating it.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+MIN_KEY_BYTES = 16
+
+
+class Verdict(enum.Enum):
+    VALID = "valid"
+    INVALID = "invalid"
+    EXPIRED = "expired"
+
+
+class UrlSigner:
+    """Signs and checks the ``exp`` and ``sig`` query parameters of attachment URLs."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < MIN_KEY_BYTES:
+            raise ValueError(f"A signing key needs at least {MIN_KEY_BYTES} bytes")
+        self._key = key
+
+    def _signature(self, purpose: str, attachment_id: str, expires: int | None) -> str:
+        message = f"{purpose}\n{attachment_id}\n{'' if expires is None else expires}"
+        digest = hmac.new(self._key, message.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    def query(self, purpose: str, attachment_id: str, expires: int | None) -> dict[str, str]:
+        """Query parameters granting ``purpose`` on the attachment (until ``expires``)."""
+        params = {} if expires is None else {"exp": str(expires)}
+        params["sig"] = self._signature(purpose, attachment_id, expires)
+        return params
+
+    def check(
+        self, purpose: str, attachment_id: str, params: Mapping[str, str], now: float
+    ) -> Verdict:
+        """Whether ``params`` grant ``purpose`` on the attachment at time ``now``."""
+        raw_expiry = params.get("exp")
+        if raw_expiry is not None and not raw_expiry.isdigit():
+            return Verdict.INVALID
+        expires = None if raw_expiry is None else int(raw_expiry)
+        expected = self._signature(purpose, attachment_id, expires)
+        # Constant time: a timing difference would let a client guess it byte by byte.
+        if not hmac.compare_digest(expected, params.get("sig", "")):
+            return Verdict.INVALID
+        if expires is not None and now > expires:
+            return Verdict.EXPIRED
+        return Verdict.VALID
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The key stored at ``path``, made (random, owner-only) the first time.
+
+    Several processes may start at once: each writes a candidate aside and links it
+    into place, which succeeds for one of them; all then read the winner's key.
+    """
+    if not path.exists():
+        candidate = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(secrets.token_bytes(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    key = path.read_bytes()
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"{path} holds no usable signing key")
+    return key
