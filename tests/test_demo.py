@@ -20,7 +20,6 @@ from chatloom.demo.tickets import TicketDesk
 from .live_server import serve
 
 
-
 @pytest.fixture(scope="module")
 def provider() -> LocalProvider:
     return LocalProvider(max_tokens=24, seed=1)
@@ -78,6 +77,7 @@ def test_page_help_articles_and_data_folder(client: httpx.Client, data: Path) ->
     assert (data / "chatloom.sqlite3").exists() and (data / "tickets.sqlite3").exists()
 
 
+@pytest.mark.model
 def test_free_text_is_answered_by_the_local_model_and_titles_the_thread(
     client: httpx.Client,
 ) -> None:
