@@ -19,8 +19,6 @@ from chatloom.demo.tickets import TicketDesk
 
 from .live_server import serve
 
-pytestmark = pytest.mark.model
-
 
 @pytest.fixture(scope="module")
 def provider() -> LocalProvider:
@@ -67,6 +65,7 @@ def done_items(stream: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.model
 def test_page_help_articles_and_data_folder(client: httpx.Client, data: Path) -> None:
     page = client.get("/")
     assert page.status_code == 200
@@ -78,6 +77,7 @@ def test_page_help_articles_and_data_folder(client: httpx.Client, data: Path) ->
     assert (data / "chatloom.sqlite3").exists() and (data / "tickets.sqlite3").exists()
 
 
+@pytest.mark.model
 def test_free_text_is_answered_by_the_local_model_and_titles_the_thread(
     client: httpx.Client,
 ) -> None:
@@ -89,6 +89,7 @@ def test_free_text_is_answered_by_the_local_model_and_titles_the_thread(
     assert listed["data"][0]["title"] == stream[-1]["thread"]["title"]
 
 
+@pytest.mark.model
 def test_search_tool_shows_a_workflow_and_cites_articles(client: httpx.Client) -> None:
     stream = events(client, ask("forgot password", tool="search"))
     kinds = [e["type"] for e in stream]
@@ -111,12 +112,14 @@ def test_search_tool_shows_a_workflow_and_cites_articles(client: httpx.Client) -
     assert kinds.index("thread.item.done") < kinds.index("thread.item.added")
 
 
+@pytest.mark.model
 def test_free_text_with_a_help_center_match_is_grounded_in_it(client: httpx.Client) -> None:
     stream = events(client, ask("How much does the Plus plan cost?"))
     [answer] = done_items(stream, "assistant_message")
     assert answer["content"][0]["annotations"][0]["source"]["url"] == "/help/plans-and-billing"
 
 
+@pytest.mark.model
 def test_ticket_form_submits_and_locks(client: httpx.Client, data: Path) -> None:
     stream = events(client, ask("Sync fails on my phone", tool="ticket"))
     thread_id = stream[0]["thread"]["id"]
@@ -168,6 +171,7 @@ def test_ticket_form_submits_and_locks(client: httpx.Client, data: Path) -> None
     }
 
 
+@pytest.mark.model
 def test_browser_check_is_a_client_tool_round_trip(client: httpx.Client) -> None:
     first = events(client, ask("The app looks broken", tool="browser"))
     thread_id = first[0]["thread"]["id"]
@@ -203,3 +207,35 @@ def test_knowledge_search_is_safe_with_any_text() -> None:
     assert kb.search('"; DROP TABLE articles; --') == []
     assert kb.search("NEAR(") == []
     assert kb.search("export my notes as pdf")[0].slug == "export-notes"
+
+
+def test_attachments_reach_the_model_through_the_disk_store(tmp_path: Path) -> None:
+    """The demo's upload route, then a message carrying the file: the model is sent the
+    file's text (a scripted model here, to read what it was sent)."""
+    from chatloom.agents import OpenAICompatibleProvider
+    from chatloom.agents.providers.scripted import Say, ScriptedEndpoint
+
+    endpoint = ScriptedEndpoint([[Say("It says the meeting moved.")], [Say("Meeting notes")]])
+    with serve(endpoint) as model_url:
+        model = OpenAICompatibleProvider("scripted", base_url=model_url + "/v1")
+        app = create_demo_app(tmp_path / "var", provider=model)
+        with serve(app) as url, httpx.Client(base_url=url, timeout=30) as http:
+            page = http.get("/").text
+            assert '"uploadStrategy": {"type": "direct", "uploadUrl": "/chatkit/files"}' in page
+            assert '"attachments": {"enabled": true' in page
+            upload = http.post(
+                "/chatkit/files",
+                files={"file": ("notes.txt", b"The meeting moved to Friday.", "text/plain")},
+            )
+            assert upload.status_code == 200, upload.text
+            body = ask("What does my file say?")
+            body["params"]["input"]["attachments"] = [upload.json()["id"]]
+            stream = events(http, body)
+    assert (
+        done_items(stream, "assistant_message")[0]["content"][0]["text"]
+        == "It says the meeting moved."
+    )
+    user_turn = endpoint.exchanges[0].body["messages"][-1]
+    assert user_turn["role"] == "user"
+    assert "What does my file say?" in json.dumps(user_turn)
+    assert "The meeting moved to Friday." in json.dumps(user_turn)

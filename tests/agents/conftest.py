@@ -3,6 +3,7 @@ a provider pointed at it, and a ChatKit server whose ``respond`` runs an agent."
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from chatloom.agents import Agent, AgentContext, OpenAICompatibleProvider
-from chatloom.agents.providers.scripted import ScriptedEndpoint
+from chatloom.agents.providers.scripted import Exchange, ScriptedEndpoint
 from chatloom.server import ChatKitServer, StreamingResult
 from chatloom.store.memory import MemoryStore
 from chatloom.types import ThreadMetadata, ThreadStreamEvent, UserMessageItem
@@ -57,6 +58,15 @@ class AgentServer(ChatKitServer[Any]):
         agent_context = AgentContext(thread=thread, store=self.store, request_context=context)
         async for event in self.agent.respond(agent_context, input_user_message):
             yield event
+
+
+async def wait_for_disconnect(exchange: Exchange, since: float) -> float:
+    """Seconds from ``since`` until the scripted server saw the client drop the stream."""
+    for _ in range(500):
+        if exchange.disconnected_at is not None:
+            return exchange.disconnected_at - since
+        await asyncio.sleep(0.01)
+    raise AssertionError("the model connection stayed open")
 
 
 def make_server(agent: Agent[Any]) -> AgentServer:

@@ -18,7 +18,7 @@ from chatloom.store.memory import MemoryStore
 from chatloom.types import ThreadMetadata
 
 from ..live_server import serve
-from .conftest import AgentServer, create
+from .conftest import AgentServer, create, wait_for_disconnect
 
 
 def wait_for(condition: Any, seconds: float = 5.0) -> None:
@@ -71,13 +71,7 @@ async def test_closing_the_event_stream_closes_the_model_stream(
             break
     closed_at = time.perf_counter()
     await events.aclose()
-    exchange = endpoint.exchanges[0]
-    for _ in range(200):
-        if exchange.disconnected_at is not None:
-            break
-        await asyncio.sleep(0.01)
-    assert exchange.disconnected_at is not None
-    assert exchange.disconnected_at - closed_at < 1.0
+    assert await wait_for_disconnect(endpoint.exchanges[0], closed_at) < 1.0
 
 
 async def test_cancelling_the_task_stops_a_running_tool(

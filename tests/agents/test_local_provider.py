@@ -141,22 +141,30 @@ async def test_concurrent_turns_wait_their_turn(local: LocalProvider) -> None:
 
 @pytest.mark.model
 async def test_stopping_a_turn_frees_the_model_at_once(local: LocalProvider) -> None:
-    long = local.stream(
-        ModelRequest(
-            messages=[{"role": "user", "content": "Write a long story about a ship."}],
-            max_tokens=2000,
-        )
-    )
-    tokens = 0
-    async for event in long:
-        tokens += isinstance(event, TextDelta)
-        if tokens == 3:
-            break
-    await long.aclose()
-    started = time.perf_counter()
-    _, first, _ = await collect_text(local, "Say hi.", 4)
-    # 2000 tokens would take ~50 s; the next turn starts as soon as the flag is seen.
-    assert first - started < 2.0
+    ended: list[float] = []
+    original = local._generate
+
+    def timed(job: Any) -> None:
+        original(job)
+        ended.append(time.perf_counter())
+
+    local._generate = timed  # type: ignore[method-assign]
+    try:
+        story = [{"role": "user", "content": "Write a long story about a ship."}]
+        long = local.stream(ModelRequest(messages=story, max_tokens=2000))
+        tokens = 0
+        async for event in long:
+            tokens += isinstance(event, TextDelta)
+            if tokens == 3:
+                break
+        stopped = time.perf_counter()
+        await long.aclose()
+        reply, _, _ = await collect_text(local, "Say hi.", 4)  # the model is free again
+    finally:
+        del local._generate
+    # 2000 tokens take a minute; the worker quits at the next token.
+    assert ended[0] - stopped < 1.0
+    assert reply
 
 
 @pytest.mark.model

@@ -21,6 +21,7 @@ from ..types import (
     DurationSummary,
     ProgressUpdateEvent,
     Task,
+    ThoughtTask,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
@@ -172,4 +173,28 @@ class AgentContext(Generic[TContext]):
         return [event]
 
 
-__all__ = ["AgentContext", "ClientToolCall"]
+class ThoughtStream:
+    """Reasoning text streamed as one ``thought`` task of the current workflow (a
+    ``reasoning`` workflow is started if none is open)."""
+
+    def __init__(self, context: AgentContext[Any]) -> None:
+        self.context = context
+        self.text = ""
+        self._workflow_id: str | None = None
+        self._index = 0
+
+    async def add(self, delta: str) -> None:
+        self.text += delta
+        task = ThoughtTask(content=self.text)
+        current = self.context.workflow_item
+        if current is not None and current.id == self._workflow_id:
+            await self.context.update_workflow_task(task, self._index)
+            return
+        if current is None:
+            await self.context.start_workflow(Workflow(type="reasoning", tasks=[]))
+        self._index = await self.context.add_workflow_task(task)
+        assert self.context.workflow_item is not None
+        self._workflow_id = self.context.workflow_item.id
+
+
+__all__ = ["AgentContext", "ClientToolCall", "ThoughtStream"]

@@ -34,17 +34,15 @@ from ..types import (
     CustomTask,
     ErrorEvent,
     Source,
-    ThoughtTask,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     UserMessageItem,
-    Workflow,
 )
 from .chat_format import ChatMessage, to_chat_messages
 from .citations import TurnSources
-from .context import AgentContext, now
+from .context import AgentContext, ThoughtStream, now
 from .converter import InputItem, ThreadItemConverter
 from .providers.base import (
     ModelProvider,
@@ -106,15 +104,6 @@ class _Message:
         events.append(self._update(AssistantMessageContentPartDone(content_index=0, content=final)))
         events.append(ThreadItemDoneEvent(item=self._item([final])))
         return events
-
-
-@dataclass
-class _Thought:
-    """The reasoning of one round, streamed as one ``thought`` task."""
-
-    text: str = ""
-    workflow_id: str | None = None
-    index: int = 0
 
 
 @dataclass
@@ -298,7 +287,7 @@ class Agent(Generic[TContext]):
     ) -> AsyncIterator[ThreadStreamEvent]:
         """One model call: its text as an assistant message, its reasoning as thoughts."""
         message: _Message | None = None
-        thought = _Thought()
+        thought = ThoughtStream(context)
         try:
             async with aclosing(self.provider.stream(request)) as stream:
                 async for event in stream:
@@ -310,7 +299,7 @@ class Agent(Generic[TContext]):
                                     yield out
                         yield message.delta(event.text)
                     elif isinstance(event, ReasoningDelta):
-                        await self._think(context, thought, event.text)
+                        await thought.add(event.text)
                         for out in self._queued(context):
                             yield out
                     elif isinstance(event, ToolCallRequest):
@@ -354,18 +343,6 @@ class Agent(Generic[TContext]):
                 yield out
         finally:
             task.cancel()  # a no-op once done; stops the tool if the turn was stopped
-
-    async def _think(self, context: AgentContext[TContext], thought: _Thought, delta: str) -> None:
-        thought.text += delta
-        task = ThoughtTask(content=thought.text)
-        current = context.workflow_item
-        if current is not None and current.id == thought.workflow_id:
-            await context.update_workflow_task(task, thought.index)
-            return
-        if current is None:
-            await context.start_workflow(Workflow(type="reasoning", tasks=[]))
-        thought.index = await context.add_workflow_task(task)
-        thought.workflow_id = context.workflow_item.id if context.workflow_item else None
 
     async def _call_tool(
         self, context: AgentContext[TContext], call: ToolCallRequest
