@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 EVENTS = [
@@ -50,3 +51,12 @@ def set_options(page: Any, options_js: str) -> None:
         "() => document.querySelector('openai-chatkit').setOptions("
         f"Object.assign({{api: {{url: '/chatkit', domainKey: 'local'}}}}, {options_js}))"
     )
+
+
+def wait_until(page: Any, predicate: Callable[[], object], timeout_ms: int = 5000) -> None:
+    """Waits for server-side state the page changed (requests finish after the UI)."""
+    for _ in range(timeout_ms // 20):
+        if predicate():
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError("condition not met in time")

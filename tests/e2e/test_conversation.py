@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
-from tests.e2e.helpers import events, open_chat, send
+from tests.e2e.helpers import events, open_chat, send, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +73,8 @@ def test_feedback_and_retry_actions(page: Any, live: Live) -> None:
     expect(chat.locator(".ck-assistant")).to_contain_text("You said: first question")
     chat.locator("[data-action=feedback-positive]").click()
     expect(chat.get_by_text("Thanks for your feedback")).to_be_visible()
-    assert live.server.feedback and live.server.feedback[0][1] == "positive"
+    wait_until(page, lambda: live.server.feedback)
+    assert live.server.feedback[0][1] == "positive"
     chat.locator("[data-action=retry]").click()
     expect(chat.locator(".ck-assistant")).to_have_count(1)
     expect(chat.locator(".ck-assistant")).to_contain_text("You said: first question")
