@@ -50,3 +50,10 @@ def use_sequential_ids(store: Any) -> SequentialIds:
     store.generate_thread_id = lambda context: ids("thread")
     store.generate_item_id = lambda item_type, thread, context: ids(item_type)
     return ids
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API (the session-wide browser of tests/e2e)
+    keeps an event loop running in the main thread until the session ends, and an async
+    test collected after it would fail with "cannot be called from a running event loop"."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)

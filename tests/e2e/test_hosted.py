@@ -122,17 +122,6 @@ def starter(tmp_path: Path, built_page: Path) -> Iterator[Starter]:
                 yield state
 
 
-@pytest.fixture
-def tab(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert not errors, f"uncaught page errors: {errors}"
-
-
 def send(page: Any, text: str) -> None:
     box = page.locator("openai-chatkit textarea")
     box.fill(text)
@@ -167,23 +156,23 @@ def open_chat(page: Any, starter: Starter) -> Any:
 
 
 def test_a_secret_expiring_mid_conversation_is_refreshed_and_the_thread_goes_on(
-    tab: Any, starter: Starter
+    page: Any, starter: Starter
 ) -> None:
     starter.lifetime = 4
     starter.model.script([Say("Reply one")], [Say("Reply two")])
-    statuses = conversation_statuses(tab)
-    chat = open_chat(tab, starter)
-    send(tab, "first message")
+    statuses = conversation_statuses(page)
+    chat = open_chat(page, starter)
+    send(page, "first message")
     expect(chat.locator(".ck-assistant")).to_contain_text("Reply one")
     first_secret = starter.sessions[0]["client_secret"]
     time.sleep(max(0.0, starter.sessions[0]["expires_at"] - time.time()) + 0.5)  # expired now
 
-    send(tab, "second message")
+    send(page, "second message")
     expect(chat.locator(".ck-assistant").last).to_contain_text("Reply two")
-    assert secret_calls(tab) == [None, first_secret]  # asked again, with the old secret
+    assert secret_calls(page) == [None, first_secret]  # asked again, with the old secret
     # Before expiry, from the expiry the server announced: no request was refused.
     assert statuses and 401 not in statuses
-    assert len(set(threads(tab))) == 1  # the same thread
+    assert len(set(threads(page))) == 1  # the same thread
     with starter.admin() as admin:
         listed = admin.get("/v1/chatkit/threads", params={"user": "visitor-1"}).json()["data"]
         assert len(listed) == 1
@@ -193,20 +182,20 @@ def test_a_secret_expiring_mid_conversation_is_refreshed_and_the_thread_goes_on(
 
 
 def test_a_refused_secret_is_replaced_and_the_request_retried_once(
-    tab: Any, starter: Starter
+    page: Any, starter: Starter
 ) -> None:
     starter.model.script([Say("Reply one")], [Say("Reply after cancel")])
-    statuses = conversation_statuses(tab)
-    chat = open_chat(tab, starter)
-    send(tab, "hello")
+    statuses = conversation_statuses(page)
+    chat = open_chat(page, starter)
+    send(page, "hello")
     expect(chat.locator(".ck-assistant")).to_contain_text("Reply one")
     first = starter.sessions[0]
     with starter.admin() as admin:
         assert admin.post(f"/v1/chatkit/sessions/{first['id']}/cancel").status_code == 200
 
-    send(tab, "are you there?")
+    send(page, "are you there?")
     expect(chat.locator(".ck-assistant").last).to_contain_text("Reply after cancel")
-    assert secret_calls(tab) == [None, first["client_secret"]]
+    assert secret_calls(page) == [None, first["client_secret"]]
     assert statuses.count(401) == 1  # refused once, then retried with the new secret
-    assert len(set(threads(tab))) == 1
-    assert not [e for e in tab.evaluate("window.chatLog") if e.startswith("error:")]
+    assert len(set(threads(page))) == 1
+    assert not [e for e in page.evaluate("window.chatLog") if e.startswith("error:")]
