@@ -101,6 +101,21 @@ def test_history_disabled_hides_earlier_threads(hosted: Hosted, endpoint: Script
     assert hosted.post(hidden["client_secret"], LIST).json() == {"data": [], "has_more": False}
 
 
+def test_recent_threads_limits_the_history(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+    secret = hosted.session("dave")["client_secret"]
+    made = []
+    for text in ("one", "two", "three"):
+        endpoint.script([Say(text)])
+        made.append(thread_id_of(hosted.events(secret, create(text))))
+    recent = hosted.session("dave", chatkit_configuration={"history": {"recent_threads": 2}})
+    listed = hosted.post(recent["client_secret"], LIST).json()
+    assert [t["id"] for t in listed["data"]] == [made[2], made[1]] and listed["has_more"] is False
+    assert listed["data"][0]["items"] == {"data": [], "has_more": False}
+    after = {"type": "threads.list", "params": {"after": made[1]}}
+    assert hosted.post(recent["client_secret"], after).json()["data"] == []
+    assert len(hosted.post(secret, LIST).json()["data"]) == 3  # unlimited without it
+
+
 def test_cors_preflight_names_authorization_and_openai_beta(hosted: Hosted) -> None:
     response = httpx.options(
         hosted.url + "/v1/chatkit/conversation",

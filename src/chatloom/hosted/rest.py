@@ -21,7 +21,7 @@ from starlette.routing import Route
 from ..http import ChatKitEndpoint, preferred_locale
 from ..server import ChatKitServer
 from ..store import NotFoundError
-from ..types import SortOrder
+from ..types import Page, SortOrder, Thread, to_wire_json
 from .api_objects import item_object, list_object, thread_object
 from .credentials import AdminKeys, bearer_token
 from .directory import DirectoryStore, ThreadDirectory
@@ -282,8 +282,10 @@ class HostedAPI:
         kind = document.get("type")
         if kind not in UNCOUNTED_REQUESTS:
             self._count(session)
-        if kind == "threads.list" and not session.configuration.history.enabled:
-            return JSONResponse({"data": [], "has_more": False})
+        if kind == "threads.list":
+            shown = await self._recent_threads(session, document.get("params"))
+            if shown is not None:
+                return shown
         if kind == "attachments.create":
             params = document.get("params")
             size = params.get("size") if isinstance(params, dict) else None
@@ -292,6 +294,24 @@ class HostedAPI:
         response = await self.endpoint.handle(request)
         response.headers[SECRET_EXPIRES_HEADER] = str(session.expires_at)
         return response
+
+    async def _recent_threads(self, session: Session, params: Any) -> Response | None:
+        """``threads.list`` as the session's history settings allow: nothing when history
+        is off, only the newest ``recent_threads`` when set (``None``: no limit applies)."""
+        history = session.configuration.history
+        if history.enabled and history.recent_threads is None:
+            return None
+        if not history.enabled or (isinstance(params, dict) and params.get("after")):
+            return JSONResponse({"data": [], "has_more": False})
+        limit = params.get("limit") if isinstance(params, dict) else None
+        count = min(
+            limit if isinstance(limit, int) and limit > 0 else 20, history.recent_threads or 0
+        )
+        page = await self.store.load_threads(count, None, "desc", AdminContext(session.user))
+        threads = [
+            Thread(**thread.model_dump(exclude={"metadata", "items"})) for thread in page.data
+        ]
+        return Response(to_wire_json(Page(data=threads)), media_type="application/json")
 
     async def _conversation_context(self, request: Request) -> HostedContext:
         session: Session = request.state.session
