@@ -4,6 +4,7 @@ threads; the per-session rate limit; CORS for pages on other origins."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -147,3 +148,21 @@ def test_admin_keys_are_kept_as_digests() -> None:
     assert AdminKeys([f"sha256:{digest('sk-one')}"]).accepts("sk-one")
     with pytest.raises(ValueError):
         AdminKeys([])
+
+
+def test_oversized_bodies_are_refused_before_they_are_read(hosted: Hosted) -> None:
+    secret = hosted.session()["client_secret"]
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    big = b'{"type": "threads.list", "params": {}, "pad": "' + b"x" * (9 * 1024 * 1024) + b'"}'
+    declared = httpx.post(hosted.url + "/v1/chatkit/conversation", content=big, headers=headers)
+    assert declared.status_code == 413
+    assert declared.json()["error"]["code"] == "request_too_large"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for start in range(0, len(big), 1 << 20):
+            yield big[start : start + (1 << 20)]
+
+    streamed = httpx.post(
+        hosted.url + "/v1/chatkit/conversation", content=chunks(), headers=headers
+    )
+    assert streamed.status_code == 413

@@ -9,6 +9,7 @@ envelope, so the official SDKs raise their usual exceptions.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Message
 
 from ..http import ChatKitEndpoint, preferred_locale
 from ..server import ChatKitServer
@@ -90,10 +92,31 @@ def _query(model: type[ListQuery], request: Request) -> Any:
         raise from_validation(error) from None
 
 
+async def _bounded_body(request: Request) -> bytes:
+    """The body, refused with 413 past ``MAX_BODY_BYTES`` before it is all read."""
+    declared = request.headers.get("content-length", "")
+    too_large = APIError(413, "Request body too large.", code="request_too_large")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise too_large
+    return bytes(body)
+
+
+def _replaying(request: Request, body: bytes) -> Request:
+    """A copy of ``request`` whose body (already read) can be read again."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
 async def _json_body(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise APIError(413, "Request body too large.", code="request_too_large")
+    body = await _bounded_body(request)
     try:
         return json.loads(body or b"{}")
     except ValueError:
@@ -137,7 +160,8 @@ class HostedAPI:
         self.admin_keys = admin_keys
         self.limiter = limiter
         self.endpoint = ChatKitEndpoint(server, self._conversation_context, MAX_BODY_BYTES)
-        self._uploads: dict[str, int] = {}  # files uploaded per session (max_files)
+        # Files uploaded per session (for max_files), with the session's expiry.
+        self._uploads: dict[str, tuple[int, int]] = {}
 
     def routes(self) -> list[Route]:
         admin = self._admin
@@ -277,7 +301,7 @@ class HostedAPI:
 
     async def conversation(self, request: Request) -> Response:
         session = await self._session_of(request)
-        body = await request.body()  # cached: the endpoint reads it again
+        body = await _bounded_body(request)
         document = _json_object(body)
         kind = document.get("type")
         if kind not in UNCOUNTED_REQUESTS:
@@ -290,6 +314,7 @@ class HostedAPI:
             params = document.get("params")
             size = params.get("size") if isinstance(params, dict) else None
             self._check_upload(session, size if isinstance(size, int) else None)
+        request = _replaying(request, body)  # the endpoint reads the body again
         request.state.session = session
         response = await self.endpoint.handle(request)
         response.headers[SECRET_EXPIRES_HEADER] = str(session.expires_at)
@@ -352,14 +377,17 @@ class HostedAPI:
                 f"Files may be at most {settings.max_file_size} MB in this session.",
                 code="file_too_large",
             )
-        count = self._uploads.get(session.id, 0)
+        count = self._uploads.get(session.id, (0, 0))[0]
         if count >= settings.max_files:
             raise APIError(
                 400,
                 f"This session may upload at most {settings.max_files} files.",
                 code="too_many_files",
             )
-        self._uploads[session.id] = count + 1
+        if len(self._uploads) > 1000:  # forget sessions that have expired
+            now = time.time()
+            self._uploads = {k: v for k, v in self._uploads.items() if v[1] > now}
+        self._uploads[session.id] = (count + 1, session.expires_at)
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
