@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint
+from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint, Think
 
 from .conftest import Hosted, add, create, done_items, structured, thread_id_of
 
@@ -479,3 +479,19 @@ def test_end_output_is_kept_on_the_thread_not_shown(
         secret, {"type": "threads.get_by_id", "params": {"thread_id": thread_id_of(events)}}
     ).json()
     assert "metadata" not in thread or thread["metadata"] == {}
+
+
+def test_reasoning_becomes_a_workflow_item_before_the_answer(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    endpoint.script([Think("Checking the plan first."), Say("Done thinking.")])
+    events = hosted.events(session_for(hosted, "wf_hello"), create("think please"))
+    [workflow] = done_items(events, "workflow")
+    assert workflow["workflow"]["type"] == "reasoning"
+    assert workflow["workflow"]["tasks"][0] == {
+        "type": "thought",
+        "content": "Checking the plan first.",
+        "status_indicator": "none",
+    }
+    kinds = [e["item"]["type"] for e in events if e["type"] == "thread.item.done"]
+    assert kinds.index("workflow") < kinds.index("assistant_message")
