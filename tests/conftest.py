@@ -53,7 +53,6 @@ def use_sequential_ids(store: Any) -> SequentialIds:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last: Playwright's sync API (the session-wide browser of tests/e2e)
-    keeps an event loop running in the main thread until the session ends, and an async
-    test collected after it would fail with "cannot be called from a running event loop"."""
-    items.sort(key=lambda item: "e2e" in item.path.parts)
+    """Run browser tests last: Playwright's sync API keeps an event loop running in the
+    main thread for the whole session, which async tests cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

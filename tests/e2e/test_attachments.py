@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import struct
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,10 +33,25 @@ from tests.live_server import free_port, serve
 
 pytestmark = pytest.mark.e2e
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f80f0000010101005a4d6e2f0000000049454e44ae426082"
-)
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A valid RGB PNG (stdlib only)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + b"\xff\x80\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = png()
 
 
 def multipart_file(content_type: str, body: bytes) -> bytes:
@@ -160,3 +177,44 @@ def test_attachment_limits(page: Any, uploads: tuple[Live, BytesStore]) -> None:
     expect(chat.locator(".ck-upload-done")).to_have_count(1)
     chat.get_by_role("button", name="Remove ok.txt").click()
     expect(chat.locator(".ck-upload")).to_have_count(0)
+
+
+@pytest.fixture
+def disk_live(tmp_path: Any) -> Iterator[Live]:
+    """The app with chatloom's own disk attachment store (its routes mount themselves)."""
+    from chatloom.attachments.disk import DiskAttachmentStore
+
+    server = ScriptedServer(MemoryStore())
+    server.attachment_store = DiskAttachmentStore(tmp_path)
+    with serve(create_app(server)) as url:
+        yield Live(url, server)
+
+
+@pytest.mark.parametrize(
+    "strategy", ["{type: 'two_phase'}", "{type: 'direct', uploadUrl: '/chatkit/files'}"]
+)
+def test_uploads_with_the_disk_store(page: Any, disk_live: Live, strategy: str) -> None:
+    chat = open_chat(page, disk_live.url)
+    set_options(
+        page,
+        f"""{{api: {{url: '/chatkit', domainKey: 'x', uploadStrategy: {strategy}}},
+            composer: {{attachments: {{enabled: true}}}}}}""",
+    )
+    establish_user(page)
+    chat.locator("input[type=file]").set_input_files(
+        [
+            {"name": "dot.png", "mimeType": "image/png", "buffer": PNG},
+            {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello file"},
+        ]
+    )
+    expect(chat.locator(".ck-upload-done")).to_have_count(2)
+    send(chat, "see attached")
+    sent = chat.locator(".ck-user")
+    expect(sent.locator(".ck-attachment-file")).to_contain_text("notes.txt")
+    image = sent.locator("img.ck-attachment-image")
+    expect(image).to_have_attribute("alt", "dot.png")
+    page.wait_for_function(
+        "() => document.querySelector('openai-chatkit').shadowRoot"
+        ".querySelector('.ck-user img').naturalWidth > 0"
+    )  # the server's preview URL serves the thumbnail
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: see attached")

@@ -27,6 +27,12 @@ const Block = memo(function Block({ html, copyLabel }: { html: string; copyLabel
     const el = ref.current;
     if (!el) return;
     el.innerHTML = html; // html is the sanitizer's output (see IncrementalMarkdown's finish)
+    const fenced = el.querySelectorAll<HTMLElement>("pre[data-lang] > code");
+    if (fenced.length) {
+      void import("./highlight").then(({ highlight }) => {
+        for (const code of fenced) if (code.isConnected) highlight(code, code.parentElement?.dataset.lang ?? "");
+      });
+    }
     for (const pre of el.querySelectorAll("pre")) {
       const button = document.createElement("button");
       button.type = "button";
