@@ -58,10 +58,9 @@ from .knowledge import KnowledgeBase
 from .tickets import TicketDesk, TicketRequest
 
 INSTRUCTIONS = (
-    "You are Lumi, the friendly support assistant of Lumen Notes, a note-taking app. "
-    "Answer questions about Lumen Notes briefly, in Markdown. When help center articles "
-    "are given, answer from them and cite them by number, like [1]. If you are not sure, "
-    "say so and offer to open a support ticket."
+    "You are Lumi, the support assistant of Lumen Notes, a note-taking app. Answer "
+    "briefly, in Markdown. Answer from help center articles when you have them, citing "
+    "them by number like [1]; if you are not sure, offer to open a support ticket."
 )
 
 FORM_COPY_TEXT = "Support ticket form"
@@ -91,8 +90,10 @@ class HelpDeskServer(ChatKitServer[Any]):
         self.provider = provider
         self.knowledge = knowledge
         self.tickets = tickets
+        # A tiny model loses the question in a long history; keep the last exchanges.
+        history = 6 if isinstance(provider, LocalProvider) else 30
         self.agent: Agent[Any] = Agent(
-            provider, instructions=INSTRUCTIONS, tools=self._tools(), history_limit=20
+            provider, instructions=INSTRUCTIONS, tools=self._tools(), history_limit=history
         )
 
     def _tools(self) -> list[FunctionTool]:
