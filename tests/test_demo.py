@@ -199,7 +199,24 @@ def test_browser_check_is_a_client_tool_round_trip(client: httpx.Client) -> None
     )
     [report] = done_items(second, "widget")
     assert "Europe/London" in json.dumps(report["widget"])
-    assert done_items(second, "assistant_message")[0]["content"][0]["text"].strip()
+    assert "Everything the web app needs is in place." in json.dumps(report["widget"])
+    [answer] = done_items(second, "assistant_message")
+    assert answer["content"][0]["annotations"][0]["source"]["url"] == "/help/supported-browsers"
+
+
+def test_browser_problems() -> None:
+    from chatloom.demo.cards import browser_problems
+
+    assert (
+        browser_problems({"userAgent": "Mozilla/5.0 Firefox/140.0", "cookiesEnabled": True}) == []
+    )
+    assert browser_problems(
+        {"userAgent": "Lynx/2.9", "cookiesEnabled": False, "online": False}
+    ) == [
+        "This browser is not one we support (Chrome, Edge, Firefox, Safari).",
+        "Cookies are off; the web app needs them.",
+        "The browser is offline; changes will sync when it is back online.",
+    ]
 
 
 def test_knowledge_search_is_safe_with_any_text() -> None:

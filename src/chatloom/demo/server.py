@@ -21,10 +21,12 @@ from ..agents import (
     ClientToolCall,
     LocalProvider,
     ModelProvider,
+    ThreadItemConverter,
     ToolResult,
     ensure_title,
     function_tool,
 )
+from ..agents.converter import InputItem
 from ..agents.tools import FunctionTool
 from ..errors import CustomStreamError
 from ..logger import logger
@@ -64,6 +66,18 @@ INSTRUCTIONS = (
 )
 
 FORM_COPY_TEXT = "Support ticket form"
+REPORT_COPY_TEXT = "Browser check"
+
+
+class HelpDeskConverter(ThreadItemConverter):
+    """The browser report repeats the client tool's output, which the model already has
+    as the tool result: leave it out rather than show the model the same data twice."""
+
+    async def widget_to_input(self, item: WidgetItem) -> list[InputItem]:
+        if item.copy_text == REPORT_COPY_TEXT:
+            return []
+        return await super().widget_to_input(item)
+
 
 # Composer tool id -> the agent tool it runs, given the text the user typed.
 COMPOSER_TOOLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
@@ -93,7 +107,11 @@ class HelpDeskServer(ChatKitServer[Any]):
         # A tiny model loses the question in a long history; keep the last exchanges.
         history = 6 if isinstance(provider, LocalProvider) else 30
         self.agent: Agent[Any] = Agent(
-            provider, instructions=INSTRUCTIONS, tools=self._tools(), history_limit=history
+            provider,
+            instructions=INSTRUCTIONS,
+            tools=self._tools(),
+            history_limit=history,
+            converter=HelpDeskConverter,
         )
 
     def _tools(self) -> list[FunctionTool]:
@@ -169,8 +187,12 @@ class HelpDeskServer(ChatKitServer[Any]):
         )
         first_call = None
         if input_user_message is None:
+            reported = False
             async for event in self._browser_report(thread, context):
+                reported = True
                 yield event
+            if reported:  # answer from the article the report is checked against
+                first_call = ("search_help_center", {"query": "supported browsers"})
         else:
             first_call = self._first_call(input_user_message)
         async for event in self.agent.respond(
@@ -206,7 +228,7 @@ class HelpDeskServer(ChatKitServer[Any]):
             async for event in stream_widget(
                 thread,
                 browser_report(call.output),
-                copy_text="Browser check",
+                copy_text=REPORT_COPY_TEXT,
                 generate_id=lambda kind: self.store.generate_item_id(kind, thread, context),
             ):
                 yield event
