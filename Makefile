@@ -38,9 +38,10 @@ chromium:
 
 # --- checks ----------------------------------------------------------------------------
 
+PY_SOURCES := src tests bench $(wildcard examples)
 lint: env
-	.venv/bin/ruff check src tests bench examples
-	.venv/bin/ruff format --check src tests bench examples
+	.venv/bin/ruff check $(PY_SOURCES)
+	.venv/bin/ruff format --check $(PY_SOURCES)
 
 typecheck: env web
 	.venv/bin/mypy

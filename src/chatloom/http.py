@@ -255,6 +255,23 @@ def set_user_cookie(request: Request, response: Response) -> None:
         )
 
 
+class ElementFiles(StaticFiles):
+    """The element bundle: entry points revalidate, content-hashed files cache forever."""
+
+    IMMUTABLE_PREFIXES = ("chunks/", "katex-fonts/")
+
+    def file_response(
+        self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        path = scope["path"].lstrip("/")
+        immutable = path.startswith(self.IMMUTABLE_PREFIXES)
+        response.headers["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if immutable else "no-cache"
+        )
+        return response
+
+
 _PAGE = """<!doctype html>
 <html lang="en">
 <head>
@@ -262,6 +279,7 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>html,body{{margin:0;height:100%}}openai-chatkit{{display:block;height:100%}}</style>
+<link rel="modulepreload" href="{root}/chatkit.mjs">
 <script src="{root}/chatkit.js" async></script>
 </head>
 <body>
@@ -313,7 +331,13 @@ def create_app(
     async def page(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         options = {**(page_options or {}), "api": {"url": root + endpoint, "domainKey": "local"}}
-        return HTMLResponse(_page_html(page_title, root, options))
+        response = HTMLResponse(_page_html(page_title, root, options))
+        if context is anonymous_browser_context:
+            # Name the browser before the element's first requests, which run in
+            # parallel and would otherwise each invent a different anonymous user.
+            await context(request)
+            set_user_cookie(request, response)
+        return response
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -332,7 +356,7 @@ def create_app(
     if serve_element:
         app_routes.append(Route("/", page, methods=["GET"]))
         static = files("chatloom") / "static"
-        app_routes.append(Mount("/", StaticFiles(directory=str(static), check_dir=False)))
+        app_routes.append(Mount("/", ElementFiles(directory=str(static), check_dir=False)))
     middleware = []
     if cors_origins:
         middleware.append(

@@ -1,0 +1,87 @@
+"""Rich content: math, citations, deeplinks, thread status, structured input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Live
+from tests.e2e.helpers import events, open_chat, send
+
+pytestmark = pytest.mark.e2e
+
+
+def test_math_renders_with_katex(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "math")
+    expect(chat.locator(".ck-assistant .katex").first).to_be_visible()
+    expect(chat.locator(".ck-assistant .katex-display")).to_have_count(1)
+    # KaTeX's fonts load from beside the bundle (no network beyond the app).
+    page.wait_for_function("document.fonts.check('16px KaTeX_Main')")
+
+
+def test_citations_sources_and_deeplinks(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "cite")
+    marker = chat.locator(".ck-cite")
+    expect(marker).to_have_text("1")
+    sources = chat.locator(".ck-sources")
+    expect(sources).to_contain_text("Sources")
+    sources.locator("summary").click()
+    expect(sources.get_by_role("link", name="Encyclopedia")).to_have_attribute(
+        "href", "https://example.com/paris"
+    )
+    chat.get_by_role("link", name="the map").click()
+    assert events(page, "chatkit.deeplink") == [
+        {"type": "chatkit.deeplink", "detail": {"name": "map", "data": {"city": "paris"}}}
+    ]
+
+
+def test_locked_and_closed_threads(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "lock Read only now")
+    box = chat.locator("textarea")
+    expect(box).to_be_disabled()
+    expect(box).to_have_attribute("placeholder", "Read only now")
+    page.evaluate("document.querySelector('openai-chatkit').setThreadId(null)")
+    send(chat, "close")
+    expect(chat.locator(".ck-closed")).to_have_text("This conversation has ended.")
+    expect(chat.locator("textarea")).to_have_count(0)
+
+
+def test_structured_input_takes_over_the_composer(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "ask")
+    form = chat.locator(".ck-structured")
+    expect(form).to_contain_text("Which color?")
+    expect(chat.locator("textarea.ck-textarea")).to_have_count(0)
+    form.get_by_role("radio", name="blue").click()
+    form.get_by_role("button", name="Submit").click()
+    expect(chat.locator(".ck-assistant").last).to_contain_text("Answered: ['blue'] (answered)")
+    expect(chat.locator("textarea.ck-textarea")).to_be_visible()
+
+
+def test_workflow_and_progress(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "think")
+    expect(chat.locator(".ck-progress")).to_contain_text("Looking things up")
+    summary = chat.locator(".ck-workflow summary")
+    expect(summary).to_contain_text("Reading sources")  # the live task while it runs
+    expect(summary).to_contain_text("Thought for 3s")
+    expect(chat.locator(".ck-progress")).to_have_count(0)
+    summary.click()
+    tasks = chat.locator(".ck-workflow-tasks")
+    expect(tasks).to_contain_text("Reading sources")
+    expect(tasks.locator("em")).to_have_text("plausible")
+    expect(chat.locator(".ck-assistant")).to_contain_text("Thought it through.")
+
+
+def test_generated_image_with_progress(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "image")
+    expect(chat.locator(".ck-generated progress")).to_be_visible()
+    expect(chat.locator(".ck-generated figcaption")).to_contain_text("Generating image")
+    expect(chat.locator(".ck-generated img")).to_be_visible()
+    expect(chat.locator(".ck-generated progress")).to_have_count(0)

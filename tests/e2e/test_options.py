@@ -1,0 +1,155 @@
+"""Theme, locale (incl. right-to-left), errors, client tools, effects and widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Live
+from tests.e2e.helpers import events, open_chat, send, set_options
+
+pytestmark = pytest.mark.e2e
+
+
+def background(chat: Any) -> str:
+    return str(chat.locator(".ck-root").evaluate("el => getComputedStyle(el).backgroundColor"))
+
+
+def test_theme_switch(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    light = background(chat)
+    set_options(page, "{theme: 'dark'}")
+    dark = background(chat)
+    assert light != dark
+    rgb = [int(x) for x in dark[dark.index("(") + 1 : dark.index(")")].split(",")[:3]]
+    assert sum(rgb) < 150, dark
+    set_options(
+        page,
+        "{theme: {colorScheme: 'light', radius: 'sharp', color: {accent: {primary: '#ff5f42', level: 2}}}}",
+    )
+    send_button = chat.locator("[data-action=send]")
+    assert send_button.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 95, 66)"
+    assert send_button.evaluate("el => getComputedStyle(el).borderTopLeftRadius") == "0px"
+
+
+def test_locale_switch_and_rtl(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    languages: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            r.url.endswith("/chatkit") and languages.append(r.headers.get("accept-language", ""))
+        ),
+    )
+    set_options(page, "{locale: 'de'}")
+    expect(chat.locator("textarea")).to_have_attribute("placeholder", "Nachricht an die KI")
+    expect(chat.get_by_role("heading", name="Wobei kann ich heute helfen?")).to_be_visible()
+    send(chat, "hallo")
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: hallo")
+    assert languages and languages[-1] == "de"
+    set_options(page, "{locale: 'ar'}")
+    expect(chat.locator(".ck-root")).to_have_attribute("dir", "rtl")
+    expect(chat.locator("textarea")).to_have_attribute(
+        "placeholder", "أرسل رسالة إلى الذكاء الاصطناعي"
+    )
+    # Right-to-left layout: the user's bubble sits on the left edge.
+    box = chat.locator(".ck-user").bounding_box()
+    thread = chat.locator(".ck-thread").bounding_box()
+    assert box and thread and box["x"] - thread["x"] < 40
+    set_options(page, "{locale: 'xx-unknown'}")
+    expect(chat.locator("textarea")).to_have_attribute("placeholder", "Message the AI")
+    expect(chat.locator(".ck-root")).to_have_attribute("dir", "ltr")
+
+
+def test_http_errors_are_shown_and_reported(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    page.evaluate(
+        "document.querySelector('openai-chatkit').setThreadId('thr_missing').catch(() => {})"
+    )
+    expect(chat.locator(".ck-error")).to_be_visible()
+    assert events(page, "chatkit.error")
+    # A failing endpoint: the message stays on screen, the error says why, Retry resends.
+    set_options(
+        page,
+        """{api: {url: '/chatkit', domainKey: 'x', fetch: (url, init) =>
+              window.__fail ? Promise.resolve(new Response(JSON.stringify({error: {message: 'Service unavailable'}}),
+                {status: 503, headers: {'Content-Type': 'application/json'}})) : fetch(url, init)}}""",
+    )
+    page.evaluate("document.querySelector('openai-chatkit').setThreadId(null)")
+    page.evaluate("window.__fail = true")
+    send(chat, "are you there")
+    expect(chat.locator(".ck-error")).to_contain_text("Service unavailable")
+    expect(chat.locator(".ck-user")).to_contain_text("are you there")
+    page.evaluate("window.__fail = false")
+    chat.locator(".ck-error").get_by_role("button", name="Retry").click()
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: are you there")
+    expect(chat.locator(".ck-user")).to_have_count(1)
+
+
+def test_aborted_stream_keeps_what_was_shown(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    # The body dies after the first deltas (a dropped connection).
+    set_options(
+        page,
+        """{api: {url: '/chatkit', domainKey: 'x', fetch: async (url, init) => {
+              const res = await fetch(url, init);
+              if (!(res.headers.get('content-type') || '').includes('event-stream')) return res;
+              const reader = res.body.getReader();
+              let chunks = 0;
+              const body = new ReadableStream({async pull(c) {
+                const {value, done} = await reader.read();
+                if (done || ++chunks > 8) { c.error(new TypeError('network error')); reader.cancel(); return; }
+                c.enqueue(value);
+              }});
+              return new Response(body, {headers: res.headers});
+            }}}""",
+    )
+    send(chat, "stream 200")
+    expect(chat.locator(".ck-error")).to_be_visible()
+    expect(chat.locator(".ck-user")).to_contain_text("stream 200")
+    assert "word0" in chat.locator(".ck-assistant").inner_text()
+    assert events(page, "chatkit.error")
+
+
+def test_client_tool_round_trip(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    set_options(
+        page, "{onClientTool: async ({name, params}) => ({selection: name + ':' + params.scope})}"
+    )
+    send(chat, "tool cells")
+    expect(chat.locator(".ck-assistant")).to_contain_text(
+        "Tool output: {'selection': 'get_selection:cells'}"
+    )
+    starts = events(page, "chatkit.response.start")
+    ends = events(page, "chatkit.response.end")
+    assert len(starts) == len(ends) == 1  # one busy period across the tool call
+
+
+def test_client_effects_fire_events(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "effect blue")
+    expect(chat.locator(".ck-assistant")).to_contain_text("Effect sent.")
+    assert events(page, "chatkit.effect")[0]["detail"] == {
+        "name": "highlight",
+        "data": {"color": "blue"},
+    }
+
+
+def test_widget_action_goes_to_server(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "widget")
+    card = chat.locator(".ckw-card")
+    expect(card).to_contain_text("A widget card")
+    card.get_by_role("button", name="Approve").click()
+    expect(chat.locator(".ck-assistant")).to_contain_text("Action approve handled.")
+    assert live.server.actions == [{"type": "approve", "payload": {"id": 7}}]
+
+
+def test_notice_is_rendered(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "notice")
+    notice = chat.locator(".ck-notice-warning")
+    expect(notice).to_contain_text("Heads up")
+    expect(notice.locator(".ck-md strong")).to_have_text("gap")

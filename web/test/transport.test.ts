@@ -1,0 +1,74 @@
+import { describe, expect, it, vi } from "vitest";
+import { ChatKitHTTPError, customEndpoint, hostedEndpoint, Transport } from "../src/protocol/transport";
+
+const json = (body: unknown, status = 200): Response =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+describe("Transport", () => {
+  it("posts {type, params} with Accept-Language through the page's fetch", async () => {
+    const fetchMock = vi.fn(async () => json({ data: [], has_more: false }));
+    const t = new Transport(customEndpoint("/chatkit", fetchMock), () => "ja");
+    await t.json("threads.list", { limit: 5 });
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/chatkit");
+    expect(JSON.parse(String(init.body))).toEqual({ type: "threads.list", params: { limit: 5 } });
+    expect(new Headers(init.headers).get("Accept-Language")).toBe("ja");
+  });
+
+  it("turns error bodies into ChatKitHTTPError with the server's message", async () => {
+    const t = new Transport(customEndpoint("/c", async () => json({ error: { type: "not_found", message: "Thread thr_x not found" } }, 404)), () => "en");
+    await expect(t.json("threads.get_by_id", { thread_id: "thr_x" })).rejects.toMatchObject({ status: 404, message: "Thread thr_x not found" });
+    const plain = new Transport(customEndpoint("/c", async () => new Response("oops", { status: 502, statusText: "Bad Gateway" })), () => "en");
+    await expect(plain.json("threads.list", {})).rejects.toBeInstanceOf(ChatKitHTTPError);
+    await expect(plain.json("threads.list", {})).rejects.toMatchObject({ message: "HTTP 502 Bad Gateway" });
+  });
+
+  it("skips malformed SSE frames and keeps streaming", async () => {
+    const body = 'data: {"type":"progress_update","text":"a"}\n\ndata: not json\n\ndata: {"no_type":1}\n\ndata: {"type":"progress_update","text":"b"}\n\n';
+    const t = new Transport(customEndpoint("/c", async () => new Response(body)), () => "en");
+    const seen: string[] = [];
+    for await (const e of t.stream({ type: "threads.retry_after_item", params: { thread_id: "t", item_id: "i" } }, new AbortController().signal)) {
+      if (e.type === "progress_update") seen.push(e.text);
+    }
+    expect(seen).toEqual(["a", "b"]);
+  });
+});
+
+describe("hosted endpoint", () => {
+  it("asks getClientSecret(null) first, sends the bearer token, and refreshes after a 401", async () => {
+    const getClientSecret = vi.fn(async (current: string | null) => (current ? "second" : "first"));
+    const source = hostedEndpoint("https://chat.example.com", getClientSecret);
+    const seen: string[] = [];
+    const responses = [json({}, 401), json({ data: [], has_more: false })];
+    globalThis.fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(`${String(url)} ${new Headers(init?.headers).get("Authorization")}`);
+      return responses.shift()!;
+    }) as typeof fetch;
+    const t = new Transport(source, () => "en");
+    await t.json("threads.list", {});
+    expect(getClientSecret.mock.calls).toEqual([[null], ["first"]]);
+    expect(seen).toEqual([
+      "https://chat.example.com/v1/chatkit/conversation Bearer first",
+      "https://chat.example.com/v1/chatkit/conversation Bearer second",
+    ]);
+  });
+});
+
+describe("uploads", () => {
+  it("POSTs multipart `file`, PUTs the raw bytes with the file's type", async () => {
+    const seen: { method: string; type: string | null; body: unknown }[] = [];
+    const viaFetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push({ method: String(init?.method), type: new Headers(init?.headers).get("Content-Type"), body: init?.body });
+      return json({ id: "atc_1" });
+    }) as unknown as typeof fetch;
+    const t = new Transport(customEndpoint("/c", viaFetch), () => "en");
+    const file = new File(["abc"], "a.txt", { type: "text/plain" });
+    await t.upload("/up", file, { viaFetch });
+    await t.upload("/put", file, { method: "PUT", headers: { "x-amz-acl": "private" }, viaFetch });
+    expect(seen[0]!.method).toBe("POST");
+    expect(seen[0]!.body).toBeInstanceOf(FormData);
+    expect((seen[0]!.body as FormData).get("file")).toBeInstanceOf(File);
+    expect(seen[1]).toMatchObject({ method: "PUT", type: "text/plain" });
+    expect(seen[1]!.body).toBe(file);
+  });
+});
