@@ -72,6 +72,7 @@ def test_page_help_articles_and_data_folder(client: httpx.Client, data: Path) ->
     assert '<script src="/chatkit.js" async></script>' in page.text
     assert "options.onClientTool" in page.text and "get_browser_info" in page.text
     assert '"tools": [{"id": "search"' in page.text
+    assert "chatloom_uid" in page.cookies  # named before the element's parallel requests
     assert client.get("/help/reset-password").text.startswith("Reset your password\n")
     assert client.get("/help/nope").status_code == 404
     assert (data / "chatloom.sqlite3").exists() and (data / "tickets.sqlite3").exists()
