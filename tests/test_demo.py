@@ -72,6 +72,7 @@ def test_page_help_articles_and_data_folder(client: httpx.Client, data: Path) ->
     assert '<script src="/chatkit.js" async></script>' in page.text
     assert "options.onClientTool" in page.text and "get_browser_info" in page.text
     assert '"tools": [{"id": "search"' in page.text
+    assert "chatloom_uid" in page.cookies  # named before the element's parallel requests
     assert client.get("/help/reset-password").text.startswith("Reset your password\n")
     assert client.get("/help/nope").status_code == 404
     assert (data / "chatloom.sqlite3").exists() and (data / "tickets.sqlite3").exists()
@@ -199,7 +200,24 @@ def test_browser_check_is_a_client_tool_round_trip(client: httpx.Client) -> None
     )
     [report] = done_items(second, "widget")
     assert "Europe/London" in json.dumps(report["widget"])
-    assert done_items(second, "assistant_message")[0]["content"][0]["text"].strip()
+    assert "Everything the web app needs is in place." in json.dumps(report["widget"])
+    [answer] = done_items(second, "assistant_message")
+    assert answer["content"][0]["annotations"][0]["source"]["url"] == "/help/supported-browsers"
+
+
+def test_browser_problems() -> None:
+    from chatloom.demo.cards import browser_problems
+
+    assert (
+        browser_problems({"userAgent": "Mozilla/5.0 Firefox/140.0", "cookiesEnabled": True}) == []
+    )
+    assert browser_problems(
+        {"userAgent": "Lynx/2.9", "cookiesEnabled": False, "online": False}
+    ) == [
+        "This browser is not one we support (Chrome, Edge, Firefox, Safari).",
+        "Cookies are off; the web app needs them.",
+        "The browser is offline; changes will sync when it is back online.",
+    ]
 
 
 def test_knowledge_search_is_safe_with_any_text() -> None:

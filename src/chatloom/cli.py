@@ -42,7 +42,8 @@ def load_app(target: str) -> Any:
 def _serve(app: Any, host: str, port: int, what: str) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"{what} on http://{shown}:{port}/  (Ctrl+C stops)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # uvicorn's own log says when the socket is open; one line per request is noise.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -21,7 +21,7 @@ from ..live_server import serve
 from .conftest import AgentServer, create
 
 
-def test_plain_messages_flatten_parts_tools_and_roles() -> None:
+def test_plain_messages_flatten_parts_and_fold_tool_results_into_the_question() -> None:
     messages = [
         {"role": "developer", "content": "Rules."},
         {
@@ -31,6 +31,8 @@ def test_plain_messages_flatten_parts_tools_and_roles() -> None:
                 {"type": "image_url", "image_url": {"url": "data:x"}},
             ],
         },
+        {"role": "assistant", "content": "Sure."},
+        {"role": "user", "content": "Which theme?"},
         {
             "role": "assistant",
             "content": None,
@@ -44,8 +46,11 @@ def test_plain_messages_flatten_parts_tools_and_roles() -> None:
     assert plain_messages(messages) == [
         {"role": "system", "content": "Rules."},
         {"role": "user", "content": "Look\n[an image the user attached; you cannot see images]"},
-        {"role": "assistant", "content": "(called theme({}))"},
-        {"role": "user", "content": 'Tool result:\n{"theme": "dark"}'},
+        {"role": "assistant", "content": "Sure."},
+        {
+            "role": "user",
+            "content": '{"theme": "dark"}\n\nQuestion: Which theme?\nAnswer the question using the information above.',
+        },
     ]
 
 

@@ -336,7 +336,7 @@ async def test_server_tool_runs_with_progress_a_workflow_task_and_citations(
     assert second[-1]["content"] == (
         '[{"title":"Reset your password","body":"Settings > Security > Reset."}]\n'
         "Sources (cite them by number, like [1]):\n"
-        "[1] Reset your password <https://help.example/reset>"
+        "[1] Reset your password"
     )
 
 

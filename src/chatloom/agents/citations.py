@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..types import Annotation, Source, URLSource
+from ..types import Annotation, Source
 
 _MARKER = re.compile(r"[ \t]?\[(\d+(?:\s*,\s*\d+)*)\]")
 
@@ -27,9 +27,8 @@ class TurnSources:
             return ""
         lines = ["", "Sources (cite them by number, like [1]):"]
         for source in sources:
-            self.sources.append(source)
-            where = f" <{source.url}>" if isinstance(source, URLSource) else ""
-            lines.append(f"[{len(self.sources)}] {source.title}{where}")
+            self.sources.append(source)  # titles only: models copy URLs into answers
+            lines.append(f"[{len(self.sources)}] {source.title}")
         return "\n".join(lines)
 
     def cite(self, text: str) -> tuple[str, list[Annotation]]:

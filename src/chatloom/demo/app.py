@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..agents import LocalProvider, ModelProvider, provider_from_env
-from ..http import create_app
+from ..http import anonymous_browser_context, create_app, set_user_cookie
 from ..store.sqlite import SQLiteStore
 from .knowledge import KnowledgeBase
 from .server import HelpDeskServer
@@ -130,7 +130,12 @@ def create_demo_app(
     async def page(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         rooted = {**options, "api": {**options["api"], "url": root + options["api"]["url"]}}
-        return HTMLResponse(_page(rooted, root))
+        response = HTMLResponse(_page(rooted, root))
+        # Name the browser now: the element's first requests run in parallel and would
+        # otherwise each start a different anonymous user.
+        await anonymous_browser_context(request)
+        set_user_cookie(request, response)
+        return response
 
     async def article(request: Request) -> Response:
         found = knowledge.get(request.path_params["slug"])

@@ -106,8 +106,28 @@ def ticket_cancelled() -> Card:
     )
 
 
+SUPPORTED_BROWSERS = ("Chrome/", "Firefox/", "Safari/", "Edg/")
+
+
+def browser_problems(info: Mapping[str, Any]) -> list[str]:
+    """What in the page's report goes against the supported-browsers article."""
+    problems = []
+    agent = str(info.get("userAgent") or "")
+    if agent and not any(name in agent for name in SUPPORTED_BROWSERS):
+        problems.append("This browser is not one we support (Chrome, Edge, Firefox, Safari).")
+    if info.get("cookiesEnabled") is False:
+        problems.append("Cookies are off; the web app needs them.")
+    if info.get("online") is False:
+        problems.append("The browser is offline; changes will sync when it is back online.")
+    return problems
+
+
 def browser_report(info: Mapping[str, Any]) -> Card:
-    """What the page reported about the browser (the client tool's output)."""
+    """What the page reported about the browser (the client tool's output), checked."""
+    problems = browser_problems(info)
+    verdict: list[Any] = [
+        Text(value=problem, color="warning", size="sm") for problem in problems
+    ] or [Text(value="Everything the web app needs is in place.", color="success", size="sm")]
     rows: list[Any] = []
     for label, key in (
         ("Browser", "userAgent"),
@@ -133,13 +153,20 @@ def browser_report(info: Mapping[str, Any]) -> Card:
         )
     return Card(
         size="md",
-        children=[Title(value="Your browser", size="sm"), Divider(), Col(gap=1, children=rows)],
+        children=[
+            Title(value="Your browser", size="sm"),
+            Divider(),
+            Col(gap=1, children=rows),
+            Divider(),
+            *verdict,
+        ],
     )
 
 
 __all__ = [
     "CANCEL_TICKET",
     "SUBMIT_TICKET",
+    "browser_problems",
     "browser_report",
     "ticket_cancelled",
     "ticket_form",

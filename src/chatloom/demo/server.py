@@ -21,10 +21,12 @@ from ..agents import (
     ClientToolCall,
     LocalProvider,
     ModelProvider,
+    ThreadItemConverter,
     ToolResult,
     ensure_title,
     function_tool,
 )
+from ..agents.converter import InputItem
 from ..agents.tools import FunctionTool
 from ..errors import CustomStreamError
 from ..logger import logger
@@ -58,13 +60,24 @@ from .knowledge import KnowledgeBase
 from .tickets import TicketDesk, TicketRequest
 
 INSTRUCTIONS = (
-    "You are Lumi, the friendly support assistant of Lumen Notes, a note-taking app. "
-    "Answer questions about Lumen Notes briefly, in Markdown. When help center articles "
-    "are given, answer from them and cite them by number, like [1]. If you are not sure, "
-    "say so and offer to open a support ticket."
+    "You are Lumi, the support assistant of Lumen Notes, a note-taking app. Answer "
+    "briefly, in Markdown. Answer from help center articles when you have them, citing "
+    "them by number like [1]; if you are not sure, offer to open a support ticket."
 )
 
 FORM_COPY_TEXT = "Support ticket form"
+REPORT_COPY_TEXT = "Browser check"
+
+
+class HelpDeskConverter(ThreadItemConverter):
+    """The browser report repeats the client tool's output, which the model already has
+    as the tool result: leave it out rather than show the model the same data twice."""
+
+    async def widget_to_input(self, item: WidgetItem) -> list[InputItem]:
+        if item.copy_text == REPORT_COPY_TEXT:
+            return []
+        return await super().widget_to_input(item)
+
 
 # Composer tool id -> the agent tool it runs, given the text the user typed.
 COMPOSER_TOOLS: dict[str, tuple[str, Callable[[str], dict[str, Any]]]] = {
@@ -91,8 +104,14 @@ class HelpDeskServer(ChatKitServer[Any]):
         self.provider = provider
         self.knowledge = knowledge
         self.tickets = tickets
+        # A tiny model loses the question in a long history; keep the last exchanges.
+        history = 6 if isinstance(provider, LocalProvider) else 30
         self.agent: Agent[Any] = Agent(
-            provider, instructions=INSTRUCTIONS, tools=self._tools(), history_limit=20
+            provider,
+            instructions=INSTRUCTIONS,
+            tools=self._tools(),
+            history_limit=history,
+            converter=HelpDeskConverter,
         )
 
     def _tools(self) -> list[FunctionTool]:
@@ -168,8 +187,12 @@ class HelpDeskServer(ChatKitServer[Any]):
         )
         first_call = None
         if input_user_message is None:
+            reported = False
             async for event in self._browser_report(thread, context):
+                reported = True
                 yield event
+            if reported:  # answer from the article the report is checked against
+                first_call = ("search_help_center", {"query": "supported browsers"})
         else:
             first_call = self._first_call(input_user_message)
         async for event in self.agent.respond(
@@ -205,7 +228,7 @@ class HelpDeskServer(ChatKitServer[Any]):
             async for event in stream_widget(
                 thread,
                 browser_report(call.output),
-                copy_text="Browser check",
+                copy_text=REPORT_COPY_TEXT,
                 generate_id=lambda kind: self.store.generate_item_id(kind, thread, context),
             ):
                 yield event

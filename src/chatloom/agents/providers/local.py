@@ -173,27 +173,41 @@ class LocalProvider:
 def plain_messages(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Chat messages as plain role/text pairs, which any GGUF chat template accepts.
 
-    Content part lists become text (images become a short note), tool results become
-    user-visible context and tool calls are described, since the model has no tools.
+    Content part lists become text (images a short note). The model has no tools, so a
+    tool call is dropped and its result is folded into the question it serves: a small
+    model answers from information placed right before the question, and loses track
+    of it as a separate turn.
     """
     plain: list[dict[str, str]] = []
+    results: list[str] = []
     for message in messages:
         role = message.get("role", "user")
         text = _text_of(message.get("content"))
         if role == "tool":
-            role, text = "user", f"Tool result:\n{text}"
-        elif role == "developer":
+            results.append(text)
+            continue
+        if results:
+            _fold(plain, results)
+            results = []
+        if role == "developer":
             role = "system"
-        calls = message.get("tool_calls") or []
-        if calls:
-            described = ", ".join(
-                f"{call['function']['name']}({call['function'].get('arguments', '')})"
-                for call in calls
-            )
-            text = (text + "\n" if text else "") + f"(called {described})"
         if role in ("system", "user", "assistant") and text:
             plain.append({"role": role, "content": text})
+    if results:
+        _fold(plain, results)
     return plain
+
+
+def _fold(plain: list[dict[str, str]], results: list[str]) -> None:
+    information = "\n\n".join(results)
+    for message in reversed(plain):
+        if message["role"] == "user":
+            message["content"] = (
+                f"{information}\n\nQuestion: {message['content']}\n"
+                "Answer the question using the information above."
+            )
+            return
+    plain.append({"role": "user", "content": information})
 
 
 def _text_of(content: Any) -> str:
