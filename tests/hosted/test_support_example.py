@@ -30,7 +30,7 @@ def load_example() -> ModuleType:
     return module
 
 
-class Browser:
+class Visitor:
     """What the page does: get a secret from the app, then talk to the conversation API."""
 
     def __init__(self, url: str) -> None:
@@ -52,35 +52,35 @@ class Browser:
 
 
 @pytest.fixture
-def browser(tmp_path: Path, model_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+def visitor(tmp_path: Path, model_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Visitor]:
     monkeypatch.setenv("CHATLOOM_MODEL", "scripted")
     monkeypatch.setenv("OPENAI_BASE_URL", model_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-model")
     port = free_port()
     app = load_example().build(f"http://127.0.0.1:{port}", str(tmp_path / "data"))
     with serve(app, port) as url:
-        browser = Browser(url)
-        browser.start()
-        yield browser
+        visitor = Visitor(url)
+        visitor.start()
+        yield visitor
 
 
-def test_the_page_loads_the_element_in_hosted_mode(browser: Browser) -> None:
-    page = browser.client.get("/").text
+def test_the_page_loads_the_element_in_hosted_mode(visitor: Visitor) -> None:
+    page = visitor.client.get("/").text
     assert '<script src="/chatkit.js" async></script>' in page
     assert "getClientSecret" in page
 
 
 def test_refund_needs_approval_then_shows_a_widget(
-    browser: Browser, endpoint: ScriptedEndpoint
+    visitor: Visitor, endpoint: ScriptedEndpoint
 ) -> None:
     endpoint.script([Say("Helmet refund")])  # rules route refunds: only the title asks the model
-    first = browser.send(create("I want a refund for my helmet"))
+    first = visitor.send(create("I want a refund for my helmet"))
     [question] = done_items(first, "structured_input")
     assert "I want a refund for my helmet" in question["inputs"][0]["question"]
     thread_id = thread_id_of(first)
 
     endpoint.script([Say('{"summary": "Refund for a helmet."}')])
-    second = browser.send(structured(thread_id, question["id"], "Start the refund"))
+    second = visitor.send(structured(thread_id, question["id"], "Start the refund"))
     [card] = done_items(second, "widget")
     assert card["widget"]["children"][1] == {"type": "Text", "value": "Refund for a helmet."}
     button = card["widget"]["children"][-1]
@@ -88,20 +88,20 @@ def test_refund_needs_approval_then_shows_a_widget(
 
     endpoint.script([Say("A colleague will email you within one business day.")])
     action = {"thread_id": thread_id, "item_id": card["id"], "action": button["onClickAction"]}
-    third = browser.send({"type": "threads.custom_action", "params": action})
+    third = visitor.send({"type": "threads.custom_action", "params": action})
     [reply] = done_items(third, "assistant_message")
     assert "colleague" in reply["content"][0]["text"]
 
 
 def test_questions_are_answered_from_the_help_center(
-    browser: Browser, endpoint: ScriptedEndpoint
+    visitor: Visitor, endpoint: ScriptedEndpoint
 ) -> None:
     endpoint.script(
         [Say('{"category": "question"}')],
         [Say("Frames have a lifetime warranty.")],
         [Say("Warranty")],
     )
-    events = browser.send(create("How long is the frame warranty?"))
+    events = visitor.send(create("How long is the frame warranty?"))
     [answer] = done_items(events, "assistant_message")
     assert answer["content"][0]["text"] == "Frames have a lifetime warranty."
     instructions = endpoint.exchanges[1].body["messages"][0]["content"]
@@ -109,16 +109,16 @@ def test_questions_are_answered_from_the_help_center(
 
 
 def test_card_numbers_are_refused_and_emails_masked(
-    browser: Browser, endpoint: ScriptedEndpoint
+    visitor: Visitor, endpoint: ScriptedEndpoint
 ) -> None:
     endpoint.script([Say("Please write again without the card number.")], [Say("Card")])
-    events = browser.send(create("my card is 4111 1111 1111 1111"))
+    events = visitor.send(create("my card is 4111 1111 1111 1111"))
     [reply] = done_items(events, "assistant_message")
     assert "without the card number" in reply["content"][0]["text"]
     assert "4111" not in json.dumps(endpoint.exchanges[0].body)
 
     endpoint.script([Say('{"category": "order_status"}')], [Say('{"summary": "Ships this week."}')])
-    events = browser.send(create("has it left the workshop yet? I am ann@example.com"))
+    events = visitor.send(create("has it left the workshop yet? I am ann@example.com"))
     assert "ann@example.com" not in json.dumps([e.body for e in endpoint.exchanges[-2:]])
     [card] = done_items(events, "widget")
     assert card["widget"]["children"][0]["children"][0]["value"] == "Your order"
