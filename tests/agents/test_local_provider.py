@@ -194,3 +194,19 @@ async def test_a_queued_turn_that_is_stopped_never_runs(local: LocalProvider) ->
     finally:
         del local._generate
     assert runs == ["Count to twenty.", "After."]
+
+
+@pytest.mark.model
+async def test_a_json_schema_constrains_the_embedded_model(local: LocalProvider) -> None:
+    schema = {
+        "type": "object",
+        "required": ["category"],
+        "properties": {"category": {"type": "string", "enum": ["refund", "question", "status"]}},
+    }
+    request = ModelRequest(
+        messages=[{"role": "user", "content": "Where is my parcel? Classify this message."}],
+        max_tokens=40,
+        response_format={"type": "json_schema", "json_schema": {"name": "c", "schema": schema}},
+    )
+    text = "".join([e.text async for e in local.stream(request) if isinstance(e, TextDelta)])
+    assert json.loads(text)["category"] in {"refund", "question", "status"}

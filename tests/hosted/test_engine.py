@@ -495,3 +495,48 @@ def test_reasoning_becomes_a_workflow_item_before_the_answer(
     }
     kinds = [e["item"]["type"] for e in events if e["type"] == "thread.item.done"]
     assert kinds.index("workflow") < kinds.index("assistant_message")
+
+
+SETTINGS = """
+id: wf_settings
+start: think
+nodes:
+  think:
+    type: agent
+    instructions: "Think hard."
+    reasoning: {effort: high}
+    top_p: 0.5
+    temperature: 0.2
+    next: classify
+  classify:
+    type: agent
+    instructions: "Classify."
+    user_visible: false
+    output:
+      type: json_schema
+      name: kind
+      schema: {type: object, required: [kind], properties: {kind: {type: string, enum: [a, b]}}}
+"""
+
+
+def test_model_settings_and_json_schemas_reach_the_model(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    workflow_id = hosted.publish(SETTINGS)
+    endpoint.script([Say("thought")], [Say('{"kind": "b"}')])
+    hosted.events(session_for(hosted, workflow_id), create("go"))
+    first, second = (exchange.body for exchange in endpoint.exchanges[-2:])
+    assert (first["reasoning_effort"], first["top_p"], first["temperature"]) == ("high", 0.5, 0.2)
+    assert "response_format" not in first
+    assert second["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {
+            "name": "output",
+            "schema": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": ["a", "b"]}},
+            },
+            "strict": False,
+        },
+    }

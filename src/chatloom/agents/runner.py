@@ -148,6 +148,8 @@ class Agent(Generic[TContext]):
         model: str | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
+        top_p: float | None = None,
+        reasoning_effort: str | None = None,
         max_tool_rounds: int = 8,
         history_limit: int = 40,
         converter: type[ThreadItemConverter] = ThreadItemConverter,
@@ -160,6 +162,8 @@ class Agent(Generic[TContext]):
         self.model = model
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self.top_p = top_p
+        self.reasoning_effort = reasoning_effort
         self.max_tool_rounds = max_tool_rounds
         self.history_limit = history_limit
         self.converter = converter
@@ -276,6 +280,8 @@ class Agent(Generic[TContext]):
             model=self.model,
             temperature=self.temperature,
             max_tokens=self.max_tokens,
+            top_p=self.top_p,
+            reasoning_effort=self.reasoning_effort,
         )
 
     async def _model_round(

@@ -55,6 +55,11 @@ class ModelRequest:
     model: str | None = None
     temperature: float | None = None
     max_tokens: int | None = None
+    top_p: float | None = None
+    reasoning_effort: str | None = None
+    """For reasoning models: ``minimal``, ``low``, ``medium`` or ``high``."""
+    response_format: dict[str, Any] | None = None
+    """Chat Completions ``response_format``, e.g. a ``json_schema`` the reply must match."""
 
 
 class ModelProvider(Protocol):

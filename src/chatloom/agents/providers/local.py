@@ -154,13 +154,26 @@ class LocalProvider:
             lambda text: len(llm.tokenize(text.encode(), add_bos=False, special=True)),
             self.context_size - max_tokens,
         )
-        chunks = llm.create_chat_completion(
-            messages,
-            stream=True,
-            max_tokens=max_tokens,
-            temperature=self.temperature if request.temperature is None else request.temperature,
-            repeat_penalty=self.repeat_penalty,
-        )
+        options: dict[str, Any] = {
+            "stream": True,
+            "max_tokens": max_tokens,
+            "temperature": self.temperature if request.temperature is None else request.temperature,
+            "repeat_penalty": self.repeat_penalty,
+        }
+        if request.top_p is not None:
+            options["top_p"] = request.top_p
+        schema = _json_schema(request.response_format)
+        if schema is not None:
+            # A grammar built from the schema: even a 135M model then answers valid JSON.
+            options["response_format"] = {"type": "json_object", "schema": schema}
+        try:
+            chunks = llm.create_chat_completion(messages, **options)
+        except Exception:
+            if "response_format" not in options:
+                raise
+            logger.warning("The local model cannot constrain output to this schema; asking freely")
+            del options["response_format"]
+            chunks = llm.create_chat_completion(messages, **options)
         try:
             for chunk in chunks:
                 if job.stop.is_set():
@@ -168,6 +181,18 @@ class LocalProvider:
                 job.send(chunk)
         finally:
             chunks.close()
+
+
+def _json_schema(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The JSON schema a Chat Completions ``response_format`` asks for, if any."""
+    if not response_format:
+        return None
+    if response_format.get("type") == "json_schema":
+        schema = (response_format.get("json_schema") or {}).get("schema")
+        return schema if isinstance(schema, dict) else None
+    if response_format.get("type") == "json_object":
+        return {"type": "object"}
+    return None
 
 
 def plain_messages(messages: list[dict[str, Any]]) -> list[dict[str, str]]:

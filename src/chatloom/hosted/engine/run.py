@@ -541,6 +541,8 @@ class WorkflowRun:
                 model=model,
                 temperature=node.temperature,
                 max_tokens=node.max_output_tokens,
+                top_p=node.top_p,
+                reasoning_effort=node.reasoning.effort if node.reasoning else None,
             )
             context = self._agent_context()
             answer: list[str] = []
@@ -606,6 +608,8 @@ class WorkflowRun:
                 model=model,
                 temperature=node.temperature,
                 max_tokens=node.max_output_tokens,
+                top_p=node.top_p,
+                reasoning_effort=node.reasoning.effort if node.reasoning else None,
             )
         except StructuredOutputError as error:
             raise WorkflowRunError(

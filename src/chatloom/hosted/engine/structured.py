@@ -100,6 +100,8 @@ async def ask_json(
     model: str | None = None,
     temperature: float | None = 0.0,
     max_tokens: int | None = None,
+    top_p: float | None = None,
+    reasoning_effort: str | None = None,
 ) -> tuple[Any, str]:
     """The parsed answer and its raw text; :class:`StructuredOutputError` if it never fits."""
     system = (
@@ -110,7 +112,16 @@ async def ask_json(
     problem = ""
     for _attempt in range(2):
         request = ModelRequest(
-            messages=conversation, model=model, temperature=temperature, max_tokens=max_tokens
+            messages=conversation,
+            model=model,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            top_p=top_p,
+            reasoning_effort=reasoning_effort,
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "output", "schema": dict(schema), "strict": False},
+            },
         )
         text = await complete(provider, request)
         try:
