@@ -111,19 +111,20 @@ def _validation_message(error: ValidationError) -> str:
     return "Invalid request: " + "; ".join(problems)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """The request body is over the limit (refused before it is all read)."""
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or :class:`BodyTooLarge` as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _BodyTooLarge
+        raise BodyTooLarge
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise _BodyTooLarge
+            raise BodyTooLarge
     return bytes(body)
 
 
@@ -213,8 +214,8 @@ class ChatKitEndpoint:
 
     async def handle(self, request: Request) -> Response:
         try:
-            body = await _read_body(request, self.max_body_bytes)
-        except _BodyTooLarge:
+            body = await read_body(request, self.max_body_bytes)
+        except BodyTooLarge:
             return error_response(
                 413, "request_too_large", f"Request body exceeds {self.max_body_bytes} bytes"
             )
@@ -385,6 +386,7 @@ def _lifespan(
 __all__ = [
     "CORS_HEADERS",
     "DEFAULT_MAX_BODY_BYTES",
+    "BodyTooLarge",
     "ChatKitEndpoint",
     "ContextFactory",
     "EventStreamResponse",
@@ -394,5 +396,6 @@ __all__ = [
     "create_app",
     "error_response",
     "preferred_locale",
+    "read_body",
     "set_user_cookie",
 ]

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Message
 
-from ..http import ChatKitEndpoint, preferred_locale
+from ..http import BodyTooLarge, ChatKitEndpoint, preferred_locale, read_body
 from ..server import ChatKitServer
 from ..store import NotFoundError
 from ..types import Page, SortOrder, Thread, to_wire_json
@@ -94,16 +94,10 @@ def _query(model: type[ListQuery], request: Request) -> Any:
 
 async def _bounded_body(request: Request) -> bytes:
     """The body, refused with 413 past ``MAX_BODY_BYTES`` before it is all read."""
-    declared = request.headers.get("content-length", "")
-    too_large = APIError(413, "Request body too large.", code="request_too_large")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
-    return bytes(body)
+    try:
+        return await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        raise APIError(413, "Request body too large.", code="request_too_large") from None
 
 
 def _replaying(request: Request, body: bytes) -> Request:
