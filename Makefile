@@ -20,9 +20,11 @@ test: env web chromium lint typecheck test-web test-py
 $(UV):
 	python3 -m venv .tools && .tools/bin/pip install --quiet uv==0.13.8
 
+# Offline first: uv revalidates a cached sdist once its HTTP cache entry is stale and then
+# rebuilds llama-cpp-python (10 minutes); the offline pass reuses the wheel built last time.
 env: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --extra local
+	$(UV) sync --frozen --extra local --offline 2>/dev/null || $(UV) sync --frozen --extra local
 	@touch $@
 
 web: src/chatloom/static/chatkit.js
@@ -55,7 +57,8 @@ test-py: env web chromium
 
 # Benchmarks run in their own environment, which adds the reference SDK as a baseline.
 bench: web chromium | $(UV)
-	UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --extra local --group bench
+	UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --extra local --group bench --offline \
+	  2>/dev/null || UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --extra local --group bench
 	for b in bench/*_bench.py; do .venv-bench/bin/python $$b; done
 
 clean:

@@ -50,3 +50,9 @@ def use_sequential_ids(store: Any) -> SequentialIds:
     store.generate_thread_id = lambda context: ids("thread")
     store.generate_item_id = lambda item_type, thread, context: ids(item_type)
     return ids
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run browser tests last: Playwright's sync API keeps an event loop running in the
+    main thread for the whole session, which async tests cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

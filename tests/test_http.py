@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ import pytest
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+import chatloom
 from chatloom.http import RequestContext, create_app
 from chatloom.server import ChatKitServer
 from chatloom.store.sqlite import SQLiteStore
@@ -29,6 +31,8 @@ from chatloom.types import (
 )
 
 from .live_server import serve
+
+STATIC = Path(chatloom.__file__).parent / "static"
 
 
 class GatedServer(ChatKitServer[Any]):
@@ -289,3 +293,24 @@ def test_mounted_under_a_prefix(chat: GatedServer) -> None:
         listed = httpx.post(url + "/support/chatkit", json={"type": "threads.list", "params": {}})
     assert '"url": "/support/chatkit"' in page.text and 'src="/support/chatkit.js"' in page.text
     assert listed.status_code == 200
+
+
+def test_element_bundle_caching_and_page_identity(base_url: str) -> None:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        page = client.get("/")
+        assert '<link rel="modulepreload" href="/chatkit.mjs">' in page.text
+        # The page names the browser before the element's parallel first requests.
+        assert "chatloom_uid" in page.cookies
+        loader = client.get("/chatkit.js")
+        assert loader.status_code == 200 and loader.headers["cache-control"] == "no-cache"
+        assert "import" in loader.text and "export " not in loader.text  # a classic script
+        module = client.get("/chatkit.mjs")
+        assert module.headers["cache-control"] == "no-cache"
+        chunk = next(p for p in (STATIC / "chunks").iterdir() if p.suffix == ".mjs")
+        cached = client.get(f"/chunks/{chunk.name}")
+        assert cached.status_code == 200
+        assert cached.headers["content-type"].startswith(
+            ("text/javascript", "application/javascript")
+        )
+        assert cached.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert client.get("/chunks/missing.mjs").status_code == 404

@@ -313,3 +313,14 @@ def test_list_view_rows_take_actions() -> None:
         ],
     )
     assert wire(view)["limit"] == 3
+
+
+def test_numbers_keep_their_type_on_the_wire() -> None:
+    from chatloom.widgets import Box, Image
+
+    assert to_wire_json(Box(height=100, padding={"x": 2}, aspectRatio=1.5)) == (
+        b'{"type":"Box","height":100,"aspectRatio":1.5,"padding":{"x":2}}'
+    )
+    assert (
+        to_wire_json(Image(src="/a.png", width=64)) == b'{"type":"Image","width":64,"src":"/a.png"}'
+    )

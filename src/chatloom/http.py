@@ -111,19 +111,20 @@ def _validation_message(error: ValidationError) -> str:
     return "Invalid request: " + "; ".join(problems)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """The request body is over the limit (refused before it is all read)."""
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or :class:`BodyTooLarge` as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _BodyTooLarge
+        raise BodyTooLarge
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise _BodyTooLarge
+            raise BodyTooLarge
     return bytes(body)
 
 
@@ -213,8 +214,8 @@ class ChatKitEndpoint:
 
     async def handle(self, request: Request) -> Response:
         try:
-            body = await _read_body(request, self.max_body_bytes)
-        except _BodyTooLarge:
+            body = await read_body(request, self.max_body_bytes)
+        except BodyTooLarge:
             return error_response(
                 413, "request_too_large", f"Request body exceeds {self.max_body_bytes} bytes"
             )
@@ -255,6 +256,23 @@ def set_user_cookie(request: Request, response: Response) -> None:
         )
 
 
+class ElementFiles(StaticFiles):
+    """The element bundle: entry points revalidate, content-hashed files cache forever."""
+
+    IMMUTABLE_PREFIXES = ("chunks/", "katex-fonts/")
+
+    def file_response(
+        self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        path = scope["path"].lstrip("/")
+        immutable = path.startswith(self.IMMUTABLE_PREFIXES)
+        response.headers["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if immutable else "no-cache"
+        )
+        return response
+
+
 _PAGE = """<!doctype html>
 <html lang="en">
 <head>
@@ -262,6 +280,7 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>html,body{{margin:0;height:100%}}openai-chatkit{{display:block;height:100%}}</style>
+<link rel="modulepreload" href="{root}/chatkit.mjs">
 <script src="{root}/chatkit.js" async></script>
 </head>
 <body>
@@ -313,7 +332,13 @@ def create_app(
     async def page(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
         options = {**(page_options or {}), "api": {"url": root + endpoint, "domainKey": "local"}}
-        return HTMLResponse(_page_html(page_title, root, options))
+        response = HTMLResponse(_page_html(page_title, root, options))
+        if context is anonymous_browser_context:
+            # Name the browser before the element's first requests, which run in
+            # parallel and would otherwise each invent a different anonymous user.
+            await context(request)
+            set_user_cookie(request, response)
+        return response
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -332,7 +357,7 @@ def create_app(
     if serve_element:
         app_routes.append(Route("/", page, methods=["GET"]))
         static = files("chatloom") / "static"
-        app_routes.append(Mount("/", StaticFiles(directory=str(static), check_dir=False)))
+        app_routes.append(Mount("/", ElementFiles(directory=str(static), check_dir=False)))
     middleware = []
     if cors_origins:
         middleware.append(
@@ -361,6 +386,7 @@ def _lifespan(
 __all__ = [
     "CORS_HEADERS",
     "DEFAULT_MAX_BODY_BYTES",
+    "BodyTooLarge",
     "ChatKitEndpoint",
     "ContextFactory",
     "EventStreamResponse",
@@ -370,5 +396,6 @@ __all__ = [
     "create_app",
     "error_response",
     "preferred_locale",
+    "read_body",
     "set_user_cookie",
 ]

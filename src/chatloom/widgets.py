@@ -48,12 +48,12 @@ Color: TypeAlias = str | ThemeColor
 
 
 class Spacing(TypedDict, total=False):
-    top: float | str
-    right: float | str
-    bottom: float | str
-    left: float | str
-    x: float | str
-    y: float | str
+    top: int | float | str
+    right: int | float | str
+    bottom: int | float | str
+    left: int | float | str
+    x: int | float | str
+    y: int | float | str
 
 
 class Border(TypedDict, total=False):
@@ -180,28 +180,33 @@ class WidgetComponentBase(BaseModel):
 # --- layout --------------------------------------------------------------------------
 
 
-class BoxBase(WidgetComponentBase):
+class BlockProps(WidgetComponentBase):
+    """Sizing shared by boxes, images and charts (numbers are pixels)."""
+
+    flex: int | str | None = None
+    height: int | float | str | None = None
+    width: int | float | str | None = None
+    size: int | float | str | None = None
+    minHeight: int | float | str | None = None
+    minWidth: int | float | str | None = None
+    minSize: int | float | str | None = None
+    maxHeight: int | float | str | None = None
+    maxWidth: int | float | str | None = None
+    maxSize: int | float | str | None = None
+    aspectRatio: int | float | str | None = None
+
+
+class BoxBase(BlockProps):
     children: list[WidgetComponent] | None = None
     align: Alignment | None = None
     justify: Justification | None = None
     wrap: Literal["nowrap", "wrap", "wrap-reverse"] | None = None
-    flex: int | str | None = None
     gap: int | str | None = None
-    height: float | str | None = None
-    width: float | str | None = None
-    size: float | str | None = None
-    minHeight: int | str | None = None
-    minWidth: int | str | None = None
-    minSize: int | str | None = None
-    maxHeight: int | str | None = None
-    maxWidth: int | str | None = None
-    maxSize: int | str | None = None
-    padding: float | str | Spacing | None = None
-    margin: float | str | Spacing | None = None
+    padding: int | float | str | Spacing | None = None
+    margin: int | float | str | Spacing | None = None
     border: int | Border | Borders | None = None
     radius: RadiusValue | None = None
     background: Color | None = None
-    aspectRatio: float | str | None = None
 
 
 class Box(BoxBase):
@@ -256,7 +261,7 @@ class Text(WidgetComponentBase):
     lineThrough: bool | None = None
     color: Color | None = None
     weight: FontWeight | None = None
-    width: float | str | None = None
+    width: int | float | str | None = None
     size: TextSize | None = None
     textAlign: TextAlign | None = None
     truncate: bool | None = None
@@ -322,7 +327,7 @@ class Icon(WidgetComponentBase):
     size: IconSize | None = None
 
 
-class Image(WidgetComponentBase):
+class Image(BlockProps):
     type: Literal["Image"] = "Image"
     src: str
     alt: str | None = None
@@ -337,26 +342,15 @@ class Image(WidgetComponentBase):
     radius: RadiusValue | None = None
     frame: bool | None = None
     flush: bool | None = None
-    height: Size | None = None
-    width: Size | None = None
-    size: Size | None = None
-    minHeight: Size | None = None
-    minWidth: Size | None = None
-    minSize: Size | None = None
-    maxHeight: Size | None = None
-    maxWidth: Size | None = None
-    maxSize: Size | None = None
     margin: int | str | Spacing | None = None
     background: Color | None = None
-    aspectRatio: float | str | None = None
-    flex: int | str | None = None
 
 
 class TableCell(WidgetComponentBase):
     type: Literal["Table.Cell"] = "Table.Cell"
     children: list[WidgetComponent] | None = None
     width: Size | None = None
-    padding: float | str | Spacing | None = None
+    padding: int | float | str | Spacing | None = None
     colSpan: int | None = None
     rowSpan: int | None = None
     align: Literal["start", "center", "end"] | None = None
@@ -406,7 +400,7 @@ class LineSeries(BaseModel):
 Series = Annotated[BarSeries | AreaSeries | LineSeries, Field(discriminator="type")]
 
 
-class Chart(WidgetComponentBase):
+class Chart(BlockProps):
     type: Literal["Chart"] = "Chart"
     data: list[dict[str, str | int | float]]
     series: list[Series]
@@ -416,17 +410,6 @@ class Chart(WidgetComponentBase):
     showTooltip: bool | None = None
     barGap: int | None = None
     barCategoryGap: int | None = None
-    flex: int | str | None = None
-    height: Size | None = None
-    width: Size | None = None
-    size: Size | None = None
-    minHeight: Size | None = None
-    minWidth: Size | None = None
-    minSize: Size | None = None
-    maxHeight: Size | None = None
-    maxWidth: Size | None = None
-    maxSize: Size | None = None
-    aspectRatio: float | str | None = None
 
 
 # --- controls ------------------------------------------------------------------------
@@ -571,7 +554,7 @@ class Card(WidgetComponentBase):
     background: Color | None = None
     border: int | Border | Borders | None = None
     size: Literal["sm", "md", "lg", "full"] | None = None
-    padding: float | str | Spacing | None = None
+    padding: int | float | str | Spacing | None = None
     status: WidgetStatus | None = None
     collapsed: bool | None = None
     confirm: CardAction | None = None
@@ -785,6 +768,7 @@ __all__ = [
     "Badge",
     "BarSeries",
     "BasicRoot",
+    "BlockProps",
     "Border",
     "Borders",
     "Box",

@@ -49,7 +49,7 @@ def test_mentions_become_tags(page: Any, live: Live) -> None:
     }
     assert content[0]["text"] == "Tell me about "
     chat.locator(".ck-user .ck-tag-interactive").click()
-    assert page.evaluate("window.__clicked") == "a1"
+    page.wait_for_function("window.__clicked === 'a1'")
     # The @ button opens the search too.
     chat.get_by_role("button", name="Mention").click()
     expect(chat.get_by_role("option")).to_have_count(2)
@@ -73,7 +73,7 @@ def test_slash_commands(page: Any, live: Live) -> None:
     page.keyboard.press("Enter")
     expect(chat.get_by_role("option")).to_have_count(2)  # the nested menu
     chat.get_by_role("option", name="Play").click()
-    assert page.evaluate("window.__selected") == "play"
+    page.wait_for_function("window.__selected === 'play'")
     expect(chat.locator("textarea")).to_have_value("")
 
 

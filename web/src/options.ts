@@ -56,7 +56,11 @@ export type WidgetActionHandler = (
 export type ChatKitOptions = {
   api:
     | { url: string; domainKey?: string; fetch?: typeof fetch; uploadStrategy?: UploadStrategy }
-    | { getClientSecret: (current: string | null) => Promise<string> };
+    | {
+        getClientSecret: (current: string | null) => Promise<string>;
+        /** Hosted mode: where `/v1/chatkit/conversation` lives (default: the script's origin). */
+        baseUrl?: string;
+      };
   locale?: string;
   theme?: ColorScheme | ThemeOption;
   frameTitle?: string;
@@ -122,7 +126,7 @@ export type SetComposerValueParams = {
 
 export type ResolvedApi =
   | { kind: "custom"; url: string; fetch: typeof fetch | undefined; uploadStrategy: UploadStrategy | undefined }
-  | { kind: "hosted"; getClientSecret: (current: string | null) => Promise<string> };
+  | { kind: "hosted"; getClientSecret: (current: string | null) => Promise<string>; baseUrl: string | undefined };
 
 export type AttachmentLimits = {
   enabled: boolean;
@@ -169,7 +173,7 @@ const fn = <F>(v: unknown): F | undefined => (typeof v === "function" ? (v as F)
 function resolveApi(raw: unknown): ResolvedApi | undefined {
   const api = obj(raw);
   const getClientSecret = fn<(current: string | null) => Promise<string>>(api.getClientSecret);
-  if (getClientSecret) return { kind: "hosted", getClientSecret };
+  if (getClientSecret) return { kind: "hosted", getClientSecret, baseUrl: str(api.baseUrl) };
   const url = str(api.url);
   if (!url) return undefined;
   const strategy = obj(api.uploadStrategy);

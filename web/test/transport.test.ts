@@ -72,3 +72,37 @@ describe("uploads", () => {
     expect(seen[1]!.body).toBe(file);
   });
 });
+
+describe("hosted secret expiry", () => {
+  it("asks for a new secret before the one it has expires, when the server says when", async () => {
+    let clock = 1_000_000;
+    const getClientSecret = vi.fn(async (current: string | null) => (current ? `after-${current}` : "first"));
+    const source = hostedEndpoint("https://chat.example.com/base", getClientSecret, () => clock);
+    const seen: string[] = [];
+    const expiresAt = new Map([["first", clock / 1000 + 60]]); // the first secret lives 60 s
+    globalThis.fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+      const bearer = new Headers(init?.headers).get("Authorization");
+      seen.push(`${String(url)} ${bearer}`);
+      const expires = expiresAt.get(bearer!.slice(7)) ?? clock / 1000 + 600;
+      return new Response("{}", { status: 200, headers: { "Chatloom-Secret-Expires-At": String(expires) } });
+    }) as typeof fetch;
+    const t = new Transport(source, () => "en");
+    await t.json("threads.list", {});
+    clock += 20_000; // 40 s left: still good
+    await t.json("threads.list", {});
+    clock += 15_000; // 25 s left: inside the 30 s margin
+    await t.json("threads.list", {});
+    expect(getClientSecret.mock.calls).toEqual([[null], ["first"]]);
+    expect(seen).toEqual([
+      "https://chat.example.com/base/v1/chatkit/conversation Bearer first",
+      "https://chat.example.com/base/v1/chatkit/conversation Bearer first",
+      "https://chat.example.com/base/v1/chatkit/conversation Bearer after-first",
+    ]);
+  });
+
+  it("takes api.baseUrl over the script's origin", async () => {
+    const { normalizeOptions } = await import("../src/options");
+    const api = normalizeOptions({ api: { getClientSecret: async () => "s", baseUrl: "https://chat.example.com" } }).api;
+    expect(api).toMatchObject({ kind: "hosted", baseUrl: "https://chat.example.com" });
+  });
+});

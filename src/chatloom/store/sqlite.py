@@ -69,13 +69,37 @@ def _micros(moment: datetime) -> int:
     return round(moment.timestamp() * 1_000_000)
 
 
-def _page_query(table: str, scope: str, order: SortOrder, with_cursor: bool) -> str:
+def _page_rows(
+    db: sqlite3.Connection,
+    table: str,
+    scope: str,
+    scope_value: str,
+    after: str | None,
+    limit: int,
+    order: SortOrder,
+) -> list[tuple[str, str]]:
+    """One page of ``(id, data)`` rows of ``table`` where ``scope`` equals ``scope_value``.
+
+    The cursor ``after`` is looked up within the same scope, so a cursor from another
+    thread or user is simply not found.
+    """
     direction, compare = ("ASC", ">") if order == "asc" else ("DESC", "<")
-    cursor = f" AND (created_us, seq) {compare} (?, ?)" if with_cursor else ""
-    return (
-        f"SELECT id, data FROM {table} WHERE {scope}{cursor} "
+    params: tuple[Any, ...] = (scope_value,)
+    cursor = ""
+    if after is not None:
+        key = db.execute(
+            f"SELECT created_us, seq FROM {table} WHERE {scope} = ? AND id = ?",
+            (scope_value, after),
+        ).fetchone()
+        if key is None:
+            raise NotFoundError(f"Cursor {after} not found")
+        params += tuple(key)
+        cursor = f" AND (created_us, seq) {compare} (?, ?)"
+    query = (
+        f"SELECT id, data FROM {table} WHERE {scope} = ?{cursor} "
         f"ORDER BY created_us {direction}, seq {direction} LIMIT ?"
     )
+    return db.execute(query, (*params, limit + 1)).fetchall()
 
 
 class SQLiteStore(Store[TContext]):
@@ -173,20 +197,9 @@ class SQLiteStore(Store[TContext]):
     ) -> Page[ThreadMetadata]:
         user_id = user_id_of(context)
 
-        def work(db: sqlite3.Connection) -> list[tuple[str, str]]:
-            params: tuple[Any, ...] = (user_id,)
-            if after is not None:
-                key = db.execute(
-                    "SELECT created_us, seq FROM threads WHERE id = ? AND user_id = ?",
-                    (after, user_id),
-                ).fetchone()
-                if key is None:
-                    raise NotFoundError(f"Cursor {after} not found")
-                params += tuple(key)
-            query = _page_query("threads", "user_id = ?", order, after is not None)
-            return db.execute(query, (*params, limit + 1)).fetchall()
-
-        rows = await self._run(work)
+        rows = await self._run(
+            lambda db: _page_rows(db, "threads", "user_id", user_id, after, limit, order)
+        )
         return _page(rows, limit, ThreadMetadata.model_validate_json)
 
     async def delete_thread(self, thread_id: str, context: TContext) -> None:
@@ -213,17 +226,7 @@ class SQLiteStore(Store[TContext]):
 
         def work(db: sqlite3.Connection) -> list[tuple[str, str]]:
             self._require_thread(db, thread_id, user_id)
-            params: tuple[Any, ...] = (thread_id,)
-            if after is not None:
-                key = db.execute(
-                    "SELECT created_us, seq FROM items WHERE thread_id = ? AND id = ?",
-                    (thread_id, after),
-                ).fetchone()
-                if key is None:
-                    raise NotFoundError(f"Item {after} not found in thread {thread_id}")
-                params += tuple(key)
-            query = _page_query("items", "thread_id = ?", order, after is not None)
-            return db.execute(query, (*params, limit + 1)).fetchall()
+            return _page_rows(db, "items", "thread_id", thread_id, after, limit, order)
 
         rows = await self._run(work)
         return _page(rows, limit, thread_item_adapter.validate_json)

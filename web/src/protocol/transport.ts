@@ -10,7 +10,12 @@ export interface EndpointSource {
   resolve(): Promise<Endpoint>;
   /** Called after a 401: the next resolve() should fetch fresh credentials. */
   invalidate(): void;
+  /** Sees every response (hosted mode reads when its secret expires). */
+  observe?(res: Response): void;
 }
+
+/** Sent by chatloom's hosted backend: when the client secret expires (unix seconds). */
+export const SECRET_EXPIRES_HEADER = "Chatloom-Secret-Expires-At";
 
 /** An HTTP-level failure; `message` comes from a JSON `{"error": ...}` body when present. */
 export class ChatKitHTTPError extends Error {
@@ -32,27 +37,45 @@ export function customEndpoint(url: string, customFetch: typeof fetch | undefine
 
 /**
  * Hosted mode: `getClientSecret(current)` supplies a bearer token for
- * `<base>/v1/chatkit/conversation`. The secret is cached until the server rejects it.
+ * `<base>/v1/chatkit/conversation`. The secret is cached until the server rejects it
+ * or, when the server says when it expires, until shortly before that.
  */
-export function hostedEndpoint(base: string, getClientSecret: (current: string | null) => Promise<string>): EndpointSource {
+export function hostedEndpoint(
+  base: string,
+  getClientSecret: (current: string | null) => Promise<string>,
+  now: () => number = Date.now,
+): EndpointSource {
   let secret: string | null = null;
   let pending: Promise<string> | null = null;
   let stale = true;
+  let obtainedAt = 0;
+  let refreshAt = Infinity;
   return {
     async resolve() {
+      if (!stale && now() >= refreshAt) stale = true;
       if (stale) {
         pending ??= getClientSecret(secret).finally(() => (pending = null));
         secret = await pending;
         stale = false;
+        obtainedAt = now();
+        refreshAt = Infinity;
       }
       return {
-        url: new URL("/v1/chatkit/conversation", base).href,
+        // Relative to the base, so a base with a path prefix keeps it.
+        url: new URL("v1/chatkit/conversation", base.endsWith("/") ? base : `${base}/`).href,
         headers: { Authorization: `Bearer ${secret}`, "OpenAI-Beta": "chatkit_beta=v1" },
         fetch: defaultFetch,
       };
     },
     invalidate() {
       stale = true;
+    },
+    observe(res) {
+      const expires = Number(res.headers.get(SECRET_EXPIRES_HEADER));
+      if (!expires) return;
+      // Refresh 30 s before expiry, or half-way through a shorter lifetime.
+      const expiresAt = expires * 1000;
+      refreshAt = expiresAt - Math.min(30_000, Math.max(0, expiresAt - obtainedAt) / 2);
     },
   };
 }
@@ -94,6 +117,7 @@ export class Transport {
         body: JSON.stringify(body),
         signal,
       });
+      this.source.observe?.(res);
       if (res.status === 401 && attempt === 0) {
         this.source.invalidate();
         continue;

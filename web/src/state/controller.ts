@@ -82,6 +82,8 @@ export class ChatController {
 
   private transport: Transport | null = null;
   private hosted: EndpointSource | null = null;
+  /** The base URL the hosted endpoint was made for (`api.baseUrl` or the script's origin). */
+  private hostedFor = "";
   private configured = false;
   private abort: AbortController | null = null;
   private working: ChatState = this.chat.value;
@@ -163,12 +165,13 @@ export class ChatController {
     if (api.kind === "custom") {
       this.hosted = null;
       this.transport = new Transport(customEndpoint(api.url, api.fetch), locale);
-    } else if (!this.hosted) {
+    } else if (!this.hosted || this.hostedFor !== (api.baseUrl ?? this.hostedBase)) {
       const latest = (current: string | null): Promise<string> => {
         const now = this.options.value.api;
         return now?.kind === "hosted" ? now.getClientSecret(current) : Promise.reject(new Error("not in hosted mode"));
       };
-      this.hosted = hostedEndpoint(this.hostedBase, latest);
+      this.hostedFor = api.baseUrl ?? this.hostedBase;
+      this.hosted = hostedEndpoint(this.hostedFor, latest);
       this.transport = new Transport(this.hosted, locale);
       void this.hosted.resolve().catch((e: unknown) => this.reportError(e));
     }

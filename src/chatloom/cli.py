@@ -1,0 +1,71 @@
+"""The ``chatloom`` command: ``serve`` an app, or run the ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import uvicorn
+
+from .hosted.cli import add_commands as add_hosted_commands
+from .http import create_app
+from .server import ChatKitServer
+
+
+def load_app(target: str) -> Any:
+    """``module:attribute`` as an ASGI app; a ChatKit server gets the chatloom app."""
+    module_name, _, attribute = target.partition(":")
+    if not module_name or not attribute:
+        raise SystemExit(f"Expected module:attribute (e.g. myapp:server), got {target!r}")
+    sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise SystemExit(f"Could not import {module_name!r}: {error}") from None
+    app = module
+    for part in attribute.split("."):
+        try:
+            app = getattr(app, part)
+        except AttributeError:
+            raise SystemExit(f"{module_name!r} has no attribute {attribute!r}") from None
+    if isinstance(app, ChatKitServer):
+        return create_app(app)
+    if not callable(app):
+        raise SystemExit(f"{target} is neither a ChatKitServer nor an ASGI app")
+    return app
+
+
+def _serve(app: Any, host: str, port: int, what: str) -> None:
+    shown = f"[{host}]" if ":" in host else host
+    print(f"{what} on http://{shown}:{port}/  (Ctrl+C stops)", flush=True)
+    # uvicorn's own log says when the socket is open; one line per request is noise.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="chatloom", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve a ChatKitServer or an ASGI app")
+    serve.add_argument("target", help="module:attribute, e.g. myapp:server")
+    demo = commands.add_parser("demo", help="run the help-desk demo (no key, no network)")
+    demo.add_argument("--data", help="data folder (default: $CHATLOOM_DATA or ./var)")
+    for command in (serve, demo):
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8000)
+    add_hosted_commands(commands)
+    args = parser.parse_args(argv)
+    if hasattr(args, "run"):  # chatloom workflow ..., chatloom hosted serve
+        raise SystemExit(args.run(args))
+    if args.command == "serve":
+        _serve(load_app(args.target), args.host, args.port, f"Serving {args.target}")
+    else:
+        from .demo import create_demo_app
+
+        _serve(create_demo_app(args.data), args.host, args.port, "chatloom demo")
+
+
+__all__ = ["load_app", "main"]

@@ -1,0 +1,150 @@
+"""The demo app: Lumi on the embedded model (or ``CHATLOOM_MODEL``), SQLite under a data
+folder, disk attachments when the ``[files]`` extra is installed."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ..agents import LocalProvider, ModelProvider, provider_from_env
+from ..http import anonymous_browser_context, create_app, set_user_cookie
+from ..store.sqlite import SQLiteStore
+from .knowledge import KnowledgeBase
+from .server import HelpDeskServer
+from .tickets import TicketDesk
+
+DEFAULT_DATA_DIR = "var"
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``explicit``, else ``$CHATLOOM_DATA``, else ``./var``."""
+    return Path(explicit or os.environ.get("CHATLOOM_DATA") or DEFAULT_DATA_DIR)
+
+
+def disk_attachments(directory: Path) -> Any | None:
+    """A disk attachment store, if this install has one (the ``[files]`` extra)."""
+    try:
+        attachments = importlib.import_module("chatloom.attachments")
+    except ImportError:
+        return None
+    return attachments.DiskAttachmentStore(directory)
+
+
+def page_options(upload_url: str | None, local_model: bool = True) -> dict[str, Any]:
+    """The element's options (everything but ``onClientTool``, which the page adds)."""
+    api: dict[str, Any] = {"url": "/chatkit", "domainKey": "local"}
+    composer: dict[str, Any] = {
+        "placeholder": "Ask about Lumen Notes…",
+        "tools": [
+            {
+                "id": "search",
+                "label": "Search the help center",
+                "shortLabel": "Help center",
+                "icon": "book-open",
+                "placeholderOverride": "What are you looking for?",
+                "pinned": True,
+            },
+            {
+                "id": "ticket",
+                "label": "Open a support ticket",
+                "shortLabel": "Ticket",
+                "icon": "write",
+                "placeholderOverride": "Describe the problem (optional)",
+            },
+            {
+                "id": "browser",
+                "label": "Check my browser",
+                "shortLabel": "Browser check",
+                "icon": "desktop",
+                "placeholderOverride": "Anything to add? (optional)",
+            },
+        ],
+    }
+    if upload_url:
+        api["uploadStrategy"] = {"type": "direct", "uploadUrl": upload_url}
+        composer["attachments"] = {"enabled": True, "maxCount": 4, "maxSize": 10 * 1024 * 1024}
+    options: dict[str, Any] = {
+        "api": api,
+        "theme": {
+            "colorScheme": "light",
+            "radius": "round",
+            "color": {"accent": {"primary": "#4f46e5", "level": 1}},
+        },
+        "header": {"title": {"text": "Lumen Notes Help"}},
+        "history": {"enabled": True, "showDelete": True, "showRename": True},
+        "startScreen": {
+            "greeting": "Hi, I'm Lumi. How can I help with Lumen Notes?",
+            "prompts": [
+                {
+                    "label": "Reset my password",
+                    "prompt": "How do I reset my password?",
+                    "icon": "keys",
+                },
+                {"label": "Plans and prices", "prompt": "What plans do you offer?", "icon": "star"},
+                {"label": "Sync problems", "prompt": "My notes are not syncing.", "icon": "reload"},
+            ],
+        },
+        "composer": composer,
+        "threadItemActions": {"feedback": True, "retry": True},
+    }
+    if local_model:
+        options["disclaimer"] = {"text": "Lumi runs on a tiny local model and is often wrong."}
+    return options
+
+
+def _page(options: dict[str, Any], root: str) -> str:
+    template = files("chatloom.demo").joinpath("page.html").read_text(encoding="utf-8")
+    encoded = json.dumps(options).replace("<", "\\u003c")  # no way out of the script
+    return template.replace("{{ROOT}}", root).replace("{{OPTIONS}}", encoded)
+
+
+def create_demo_app(
+    data: str | os.PathLike[str] | None = None, provider: ModelProvider | None = None
+) -> Starlette:
+    """The demo as an ASGI app; its data lives under ``data`` (see :func:`data_dir`)."""
+    folder = data_dir(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    knowledge = KnowledgeBase()
+    attachments = disk_attachments(folder / "files")
+    provider = provider or provider_from_env()
+    server = HelpDeskServer(
+        SQLiteStore(folder / "chatloom.sqlite3"),
+        provider,
+        knowledge,
+        TicketDesk(folder / "tickets.sqlite3"),
+        attachments,
+    )
+    options = page_options(
+        getattr(attachments, "path", None), local_model=isinstance(provider, LocalProvider)
+    )
+
+    async def page(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        rooted = {**options, "api": {**options["api"], "url": root + options["api"]["url"]}}
+        response = HTMLResponse(_page(rooted, root))
+        # Name the browser now: the element's first requests run in parallel and would
+        # otherwise each start a different anonymous user.
+        await anonymous_browser_context(request)
+        set_user_cookie(request, response)
+        return response
+
+    async def article(request: Request) -> Response:
+        found = knowledge.get(request.path_params["slug"])
+        if found is None:
+            return PlainTextResponse("No such article", status_code=404)
+        return PlainTextResponse(f"{found.title}\n\n{found.body}\n")
+
+    routes = [Route("/", page, methods=["GET"]), Route("/help/{slug}", article, methods=["GET"])]
+    return create_app(server, routes=routes, page_title="Lumen Notes Help")
+
+
+__all__ = ["DEFAULT_DATA_DIR", "create_demo_app", "data_dir", "page_options"]

@@ -1,0 +1,154 @@
+"""The CEL interpreter: the language as workflows use it, its errors, and its limits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from chatloom.hosted import cel
+from chatloom.hosted.cel import CelError, CelEvaluationError, CostExceeded
+
+VARS = {
+    "workflow": {"input_as_text": "I want a refund for order 42"},
+    "state": {"plan": "pro", "tries": 2, "tags": ["a", "b"]},
+    "input": {"output_text": "ok", "output_parsed": {"kind": "refund", "score": 0.9}},
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('input.output_parsed.kind == "refund"', True),
+        ("state.tries + 1", 3),
+        ("state.tries < 3 && state.plan == 'pro'", True),
+        ("'refund' in workflow.input_as_text.split(' ')", True),
+        ("workflow.input_as_text.contains('refund')", True),
+        ("size(state.tags)", 2),
+        ("state.tags.size()", 2),
+        ('{"result": state.tries * 2, "plan": state.plan}', {"result": 4, "plan": "pro"}),
+        ("[1, 2, 3].map(x, x * x)", [1, 4, 9]),
+        ("[1, 2, 3, 4].filter(x, x % 2 == 0)", [2, 4]),
+        ("[1, 2, 3].map(x, x > 1, x * 10)", [20, 30]),
+        ("[1, 2, 3].all(x, x > 0)", True),
+        ("[1, 2, 3].exists(x, x == 2)", True),
+        ("[1, 2, 3].exists_one(x, x > 2)", True),
+        ("has(input.output_parsed.kind)", True),
+        ("has(input.output_parsed.missing)", False),
+        ("state.tries > 5 ? 'many' : 'few'", "few"),
+        ('"\\"gpt-5\\""', '"gpt-5"'),
+        ("'gpt-5'", "gpt-5"),
+        ("r'a\\nb'", "a\\nb"),
+        ('"""multi\nline"""', "multi\nline"),
+        ("1 == 1.0", True),
+        ("7 / 2", 3),
+        ("-7 / 2", -3),
+        ("-7 % 3", -1),
+        ("7.0 / 2.0", 3.5),
+        ("0x10 + 1", 17),
+        ("int('12') + int(2.9)", 14),
+        ("string(3) + 'x'", "3x"),
+        ("double(1) / 4.0", 0.25),
+        ("type(1) == int", True),
+        ("type('a') == string", True),
+        ("'Hello'.lowerAscii()", "hello"),
+        ("['a', 'b'].join('-')", "a-b"),
+        ("'abcdef'.substring(1, 3)", "bc"),
+        ("'abc'.matches('^a.c$')", True),
+        ("{'a': 1}['a']", 1),
+        ("'a' in {'a': 1}", True),
+        ("null == null", True),
+        ("[1, [2]] == [1, [2]]", True),
+        ("b'abc' == b'abc'", True),
+        ("!false", True),
+        ("-(3)", -3),
+        ("state.tags[1]", "b"),
+        # Error absorption: false && error is false, true || error is true.
+        ("false && state.missing", False),
+        ("true || state.missing", True),
+    ],
+)
+def test_expressions(source: str, expected: object) -> None:
+    assert cel.compile(source).evaluate(VARS) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("state.missing", "no such key"),
+        ("nope", "undeclared reference"),
+        ("1 + 'a'", "no such overload"),
+        ("1 / 0", "division by zero"),
+        ("9223372036854775807 + 1", "overflow"),
+        ("[1][3]", "out of range"),
+        ("'a' < 1", "no such overload"),
+        ("foo(1)", "unknown function"),
+        ("1 ? 2 : 3", "not a bool"),
+        ("'aaaa'.matches('(a+)+$')", "refused"),
+        ("state.plan.frobnicate()", "unknown function"),
+    ],
+)
+def test_evaluation_errors(source: str, message: str) -> None:
+    with pytest.raises(CelEvaluationError, match=message):
+        cel.compile(source).evaluate(VARS)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("1 +", "unexpected end"),
+        ("(1", r"expected '\)'"),
+        ("'open", "unterminated string"),
+        ("a.b.", "field name"),
+        ("has(a)", r"has\(\)"),
+        ("1 $ 2", "unexpected character"),
+        ("if", "reserved word"),
+        ("", "empty"),
+        ("[" * 200 + "]" * 200, "nested too deeply"),
+        ("x" * 9000, "longer than"),
+    ],
+)
+def test_syntax_errors(source: str, message: str) -> None:
+    with pytest.raises(CelError, match=message):
+        cel.compile(source)
+
+
+def test_syntax_error_names_the_offset() -> None:
+    with pytest.raises(CelError) as caught:
+        cel.compile("state.a == ")
+    assert caught.value.position == 11
+
+
+def test_references_list_free_variables_and_their_first_field() -> None:
+    program = cel.compile('state.plan == "pro" && input.output_parsed.kind in [1].map(x, x)')
+    assert program.variables == {"state", "input"}
+    assert ("state", "plan") in program.references
+    assert ("input", "output_parsed") in program.references
+    assert all(path[0] != "x" for path in program.references)
+
+
+def test_exponential_growth_is_stopped_by_the_budget() -> None:
+    # Each level doubles the string: 2**40 characters if nothing stopped it.
+    source = "['ab']" + "".join(f".map(v{i}, v{i} + v{i})" for i in range(40))
+    program = cel.compile(source)
+    started = time.monotonic()
+    with pytest.raises(CostExceeded):
+        program.evaluate({})
+    assert time.monotonic() - started < 2
+
+
+def test_nested_comprehensions_are_bounded_in_time() -> None:
+    items = "[" + ",".join(["1"] * 300) + "]"
+    source = f"{items}.all(a, {items}.all(b, {items}.all(c, a + b + c > 0)))"
+    started = time.monotonic()
+    with pytest.raises(CostExceeded):
+        cel.compile(source).evaluate({})
+    assert time.monotonic() - started < 2
+
+
+def test_no_host_access() -> None:
+    # Python attributes are not CEL fields, and only mappings can be selected into.
+    with pytest.raises(CelEvaluationError):
+        cel.compile("state.__class__").evaluate({"state": "text"})
+    with pytest.raises(CelEvaluationError, match="undeclared"):
+        cel.compile("__import__").evaluate({})

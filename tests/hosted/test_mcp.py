@@ -1,0 +1,133 @@
+"""MCP tools on an agent: a small MCP server (Streamable HTTP, JSON and SSE answers)
+under uvicorn; the model calls its tool and reads the result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint
+
+from ..live_server import serve
+from .conftest import Hosted, create, done_items
+
+TOOLS = [
+    {
+        "name": "order_status",
+        "description": "Look up an order",
+        "inputSchema": {
+            "type": "object",
+            "properties": {"order": {"type": "string"}},
+            "required": ["order"],
+        },
+    },
+    {
+        "name": "delete_everything",
+        "description": "Never offered",
+        "inputSchema": {"type": "object"},
+    },
+]
+
+
+class McpServer:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.sessions: list[str | None] = []
+
+    async def endpoint(self, request: Request) -> Response:
+        message = await request.json()
+        self.sessions.append(request.headers.get("mcp-session-id"))
+        method, message_id = message.get("method"), message.get("id")
+        if message_id is None:
+            return Response(status_code=202)  # a notification
+        if method == "initialize":
+            result: dict[str, Any] = {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {"tools": {}},
+                "serverInfo": {"name": "shop", "version": "1"},
+            }
+            return JSONResponse(
+                {"jsonrpc": "2.0", "id": message_id, "result": result},
+                headers={"Mcp-Session-Id": "s-42"},
+            )
+        if method == "tools/list":
+            return JSONResponse({"jsonrpc": "2.0", "id": message_id, "result": {"tools": TOOLS}})
+        if method == "tools/call":
+            self.calls.append(message["params"])
+            result = {
+                "content": [{"type": "text", "text": "Order 7 ships tomorrow."}],
+                "isError": False,
+            }
+            # Answer as a short SSE stream, which the transport allows.
+            frame = json.dumps({"jsonrpc": "2.0", "id": message_id, "result": result})
+            return Response(f"event: message\ndata: {frame}\n\n", media_type="text/event-stream")
+        return JSONResponse(
+            {"jsonrpc": "2.0", "id": message_id, "error": {"code": -32601, "message": "no"}}
+        )
+
+
+@pytest.fixture
+def mcp() -> Iterator[tuple[McpServer, str]]:
+    server = McpServer()
+    with serve(Starlette(routes=[Route("/mcp", server.endpoint, methods=["POST"])])) as url:
+        yield server, url + "/mcp"
+
+
+def test_an_agent_calls_an_mcp_tool(
+    hosted: Hosted, endpoint: ScriptedEndpoint, mcp: tuple[McpServer, str]
+) -> None:
+    server, url = mcp
+    workflow_id = hosted.publish(
+        f"""
+id: wf_mcp
+start: helper
+nodes:
+  helper:
+    type: agent
+    instructions: Use the shop tools.
+    tools:
+      - {{type: mcp, server_label: shop, server_url: "{url}", allowed_tools: [order_status]}}
+"""
+    )
+    endpoint.script([CallTool("order_status", {"order": "7"})], [Say("It ships tomorrow.")])
+    secret = hosted.session(workflow={"id": workflow_id})["client_secret"]
+    events = hosted.events(secret, create("where is order 7?"))
+    offered = [tool["function"]["name"] for tool in endpoint.exchanges[0].body["tools"]]
+    assert offered == ["order_status"]  # allowed_tools filters what the model sees
+    assert server.calls == [{"name": "order_status", "arguments": {"order": "7"}}]
+    assert server.sessions[-1] == "s-42"  # the session id the server handed out is sent back
+    tool_message = next(m for m in endpoint.exchanges[1].body["messages"] if m["role"] == "tool")
+    assert tool_message["content"] == "Order 7 ships tomorrow."
+    [answer] = done_items(events, "assistant_message")
+    assert answer["content"][0]["text"] == "It ships tomorrow."
+    tasks = [
+        e for e in events if e["type"] == "thread.item.done" and e["item"]["type"] == "workflow"
+    ]
+    assert tasks and tasks[0]["item"]["workflow"]["tasks"][0]["title"] == "shop: order_status"
+
+
+def test_an_unreachable_mcp_server_is_an_error_event(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    workflow_id = hosted.publish(
+        """
+id: wf_mcp_down
+start: helper
+nodes:
+  helper:
+    type: agent
+    tools: [{type: mcp, server_label: gone, server_url: "http://127.0.0.1:9/mcp"}]
+"""
+    )
+    secret = hosted.session(workflow={"id": workflow_id})["client_secret"]
+    events = hosted.events(secret, create("hello"))
+    errors = [e for e in events if e["type"] == "error"]
+    assert errors and "gone is unreachable" in errors[0]["message"]
+    assert endpoint.exchanges == []
