@@ -1,22 +1,18 @@
 """What the disk store knows about each file: owner, name, type, size, upload state.
 
-A small SQLite database beside the files. Transactions make the checks that must not
-race hold across concurrent requests and processes: a user's quota (checked and
+A small SQLite database beside the files. Every call is one transaction, so the checks
+that must not race hold across concurrent requests and processes: a user's quota (checked and
 charged in one step) and the single use of an upload URL (pending -> uploading).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import anyio.to_thread
-
+from ..database import Database
 from ..store import NotFoundError
 from .policy import UploadPolicy
 
@@ -55,41 +51,13 @@ class FileRecord:
 
 
 class FileIndex:
-    """The records, in ``path``; every method runs on a worker thread."""
+    """The records, in ``path``; every call is one transaction on a worker thread."""
 
     def __init__(self, path: Path) -> None:
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # As the SQLiteStore: WAL without an fsync per commit survives a crash of the
-        # app (not of the machine), and keeps a commit from costing a disk flush.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(_SCHEMA)
+        self._db = Database(path, schema=_SCHEMA)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    async def _run(self, work: Callable[[sqlite3.Connection], R]) -> R:
-        def locked() -> R:
-            with self._lock:
-                return work(self._db)
-
-        return await anyio.to_thread.run_sync(locked)
-
-    @staticmethod
-    @contextmanager
-    def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-        # IMMEDIATE takes the write lock up front, so a read-check-write cannot
-        # interleave with another process doing the same.
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        self._db.close()
 
     @staticmethod
     def _usage(db: sqlite3.Connection, owner: str, excluding: str = "") -> tuple[int, int]:
@@ -101,33 +69,32 @@ class FileIndex:
 
     async def usage(self, owner: str) -> tuple[int, int]:
         """``(files, bytes)`` the user holds."""
-        return await self._run(lambda db: self._usage(db, owner))
+        return await self._db.run(lambda db: self._usage(db, owner))
 
     async def add(self, record: FileRecord, policy: UploadPolicy) -> None:
         """Insert ``record`` if the owner's quota has room for it, else raise 429."""
 
         def work(db: sqlite3.Connection) -> None:
-            with self._transaction(db):
-                count, total = self._usage(db, record.owner)
-                policy.check_quota(count + 1, total + record.size)
-                db.execute(
-                    f"INSERT INTO files ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.id,
-                        record.owner,
-                        record.name,
-                        record.mime_type,
-                        record.size,
-                        record.state,
-                        record.created_at,
-                        int(record.in_message),
-                    ),
-                )
+            count, total = self._usage(db, record.owner)
+            policy.check_quota(count + 1, total + record.size)
+            db.execute(
+                f"INSERT INTO files ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.owner,
+                    record.name,
+                    record.mime_type,
+                    record.size,
+                    record.state,
+                    record.created_at,
+                    int(record.in_message),
+                ),
+            )
 
-        await self._run(work)
+        await self._db.run(work)
 
     async def get(self, file_id: str) -> FileRecord | None:
-        row = await self._run(
+        row = await self._db.run(
             lambda db: db.execute(
                 f"SELECT {_COLUMNS} FROM files WHERE id = ?", (file_id,)
             ).fetchone()
@@ -143,7 +110,7 @@ class FileIndex:
         await self._set_state(file_id, "uploading", "pending")
 
     async def _set_state(self, file_id: str, old: UploadState, new: UploadState) -> bool:
-        cursor = await self._run(
+        cursor = await self._db.run(
             lambda db: db.execute(
                 "UPDATE files SET state = ? WHERE id = ? AND state = ?", (new, file_id, old)
             )
@@ -154,29 +121,26 @@ class FileIndex:
         """Record the real size of a claimed upload, within quota (else raise 429)."""
 
         def work(db: sqlite3.Connection) -> None:
-            with self._transaction(db):
-                row = db.execute("SELECT owner FROM files WHERE id = ?", (file_id,)).fetchone()
-                if row is None:  # deleted while the bytes were arriving
-                    raise NotFoundError(f"Attachment {file_id} not found")
-                count, total = self._usage(db, row[0], excluding=file_id)
-                policy.check_quota(count + 1, total + size)
-                db.execute(
-                    "UPDATE files SET size = ?, state = 'ready' WHERE id = ?", (size, file_id)
-                )
+            row = db.execute("SELECT owner FROM files WHERE id = ?", (file_id,)).fetchone()
+            if row is None:  # deleted while the bytes were arriving
+                raise NotFoundError(f"Attachment {file_id} not found")
+            count, total = self._usage(db, row[0], excluding=file_id)
+            policy.check_quota(count + 1, total + size)
+            db.execute("UPDATE files SET size = ?, state = 'ready' WHERE id = ?", (size, file_id))
 
-        await self._run(work)
+        await self._db.run(work)
 
     async def mark_in_message(self, file_id: str) -> None:
-        await self._run(
+        await self._db.run(
             lambda db: db.execute("UPDATE files SET in_message = 1 WHERE id = ?", (file_id,))
         )
 
     async def remove(self, file_id: str) -> None:
-        await self._run(lambda db: db.execute("DELETE FROM files WHERE id = ?", (file_id,)))
+        await self._db.run(lambda db: db.execute("DELETE FROM files WHERE id = ?", (file_id,)))
 
     async def unsent_before(self, cutoff: float) -> list[FileRecord]:
         """Records created before ``cutoff`` and not known to be in a message."""
-        rows = await self._run(
+        rows = await self._db.run(
             lambda db: db.execute(
                 f"SELECT {_COLUMNS} FROM files WHERE in_message = 0 AND created_at < ?",
                 (cutoff,),

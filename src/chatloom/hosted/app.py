@@ -23,11 +23,11 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..agents.providers.base import ModelProvider
+from ..database import Database
 from ..http import CORS_HEADERS, ServesFiles
 from ..store import AttachmentStore, Store
 from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
-from .database import Database
 from .directory import DirectoryStore, ThreadDirectory
 from .documents import DocumentIndex
 from .engine.run import Engine

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from ..database import Database
 from ..store import Store, StoreItemType, user_id_of
 from ..types import Attachment, Page, SortOrder, ThreadItem, ThreadMetadata
 from .credentials import new_id
-from .database import Database
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
+from ..database import Database
 from .credentials import digest, new_client_secret, new_id
-from .database import Database
 
 MAX_LIFETIME = 600
 DEFAULT_RATE_LIMIT = 10

@@ -23,6 +23,7 @@ from datetime import datetime
 from os import PathLike
 from typing import Any, TypeVar
 
+from ..database import connect, transaction
 from ..types import (
     Attachment,
     Page,
@@ -114,11 +115,7 @@ class SQLiteStore(Store[TContext]):
 
     @staticmethod
     def _connect(path: str, timeout: float) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            path, timeout=timeout, isolation_level=None, check_same_thread=False
-        )
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
+        connection = connect(path, timeout=timeout)
         connection.execute("PRAGMA foreign_keys=ON")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version > _SCHEMA_VERSION:
@@ -135,17 +132,11 @@ class SQLiteStore(Store[TContext]):
         )
 
     async def _write(self, work: Callable[[sqlite3.Connection], R]) -> R:
-        def transaction(db: sqlite3.Connection) -> R:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(db)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-            return result
+        def in_transaction(db: sqlite3.Connection) -> R:
+            with transaction(db):
+                return work(db)
 
-        return await self._run(transaction)
+        return await self._run(in_transaction)
 
     def close(self) -> None:
         """Close the connection and stop the worker thread."""
