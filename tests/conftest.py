@@ -1,4 +1,5 @@
-"""Fixtures shared by the Python tests: a frozen clock and deterministic ids."""
+"""Fixtures shared by the Python tests: a frozen clock, deterministic ids, and a scripted
+OpenAI-compatible model server."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from typing import Any
 
 import pytest
 
+from chatloom.agents.providers.scripted import ScriptedEndpoint
 from chatloom.store import _ID_PREFIXES, StoreItemType
+
+from .live_server import serve
 
 START = datetime(2025, 1, 1, 12, 0, 0)
 
@@ -50,6 +54,19 @@ def use_sequential_ids(store: Any) -> SequentialIds:
     store.generate_thread_id = lambda context: ids("thread")
     store.generate_item_id = lambda item_type, thread, context: ids(item_type)
     return ids
+
+
+@pytest.fixture
+def endpoint() -> ScriptedEndpoint:
+    """A scripted OpenAI-compatible model server (see ``chatloom.agents.providers.scripted``)."""
+    return ScriptedEndpoint()
+
+
+@pytest.fixture
+def endpoint_url(endpoint: ScriptedEndpoint) -> Iterator[str]:
+    """Its ``/v1`` base URL, served by a real uvicorn on loopback."""
+    with serve(endpoint) as url:
+        yield url + "/v1"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

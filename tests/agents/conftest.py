@@ -5,30 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from chatloom.agents import Agent, AgentContext, OpenAICompatibleProvider
-from chatloom.agents.providers.scripted import Exchange, ScriptedEndpoint
+from chatloom.agents.providers.scripted import Exchange
 from chatloom.server import ChatKitServer, StreamingResult
 from chatloom.store.memory import MemoryStore
 from chatloom.types import ThreadMetadata, ThreadStreamEvent, UserMessageItem
 
 from ..conftest import Clock, use_sequential_ids
-from ..live_server import serve
-
-
-@pytest.fixture
-def endpoint() -> ScriptedEndpoint:
-    return ScriptedEndpoint()
-
-
-@pytest.fixture
-def endpoint_url(endpoint: ScriptedEndpoint) -> Iterator[str]:
-    with serve(endpoint) as url:
-        yield url + "/v1"
 
 
 @pytest.fixture

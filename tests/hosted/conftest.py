@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from chatloom.agents import OpenAICompatibleProvider
-from chatloom.agents.providers.scripted import ScriptedEndpoint
 from chatloom.hosted import WorkflowRepository, create_hosted_app
 from chatloom.hosted.ratelimit import SlidingWindowLimiter
 
@@ -35,17 +34,6 @@ nodes:
     type: agent
     instructions: "Help the {{ state.plan }} customer."
 """
-
-
-@pytest.fixture
-def endpoint() -> ScriptedEndpoint:
-    return ScriptedEndpoint()
-
-
-@pytest.fixture
-def model_url(endpoint: ScriptedEndpoint) -> Iterator[str]:
-    with serve(endpoint) as url:
-        yield url + "/v1"
 
 
 @pytest.fixture
@@ -98,12 +86,12 @@ class Hosted:
 
 
 @pytest.fixture
-def hosted(workflow_dir: Path, model_url: str) -> Iterator[Hosted]:
+def hosted(workflow_dir: Path, endpoint_url: str) -> Iterator[Hosted]:
     repository = WorkflowRepository(workflow_dir)
     for workflow_id in repository.drafts():
         repository.publish(workflow_id)
     limiter = SlidingWindowLimiter()
-    provider = OpenAICompatibleProvider("scripted", base_url=model_url, api_key="sk-model")
+    provider = OpenAICompatibleProvider("scripted", base_url=endpoint_url, api_key="sk-model")
     app = create_hosted_app(
         repository,
         admin_keys=[ADMIN_KEY],

@@ -31,7 +31,7 @@ PNG = _png()
 
 
 @pytest.fixture
-def files_app(tmp_path: Path, model_url: str) -> Iterator[str]:
+def files_app(tmp_path: Path, endpoint_url: str) -> Iterator[str]:
     (tmp_path / "hello.yaml").write_text(HELLO)
     repository = WorkflowRepository(tmp_path)
     repository.publish("wf_hello")
@@ -41,7 +41,7 @@ def files_app(tmp_path: Path, model_url: str) -> Iterator[str]:
     app = create_hosted_app(
         repository,
         admin_keys=[ADMIN_KEY],
-        provider=OpenAICompatibleProvider("scripted", base_url=model_url),
+        provider=OpenAICompatibleProvider("scripted", base_url=endpoint_url),
         attachment_store=disk,
         serve_element=False,
     )

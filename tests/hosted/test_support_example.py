@@ -52,9 +52,11 @@ class Visitor:
 
 
 @pytest.fixture
-def visitor(tmp_path: Path, model_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Visitor]:
+def visitor(
+    tmp_path: Path, endpoint_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Visitor]:
     monkeypatch.setenv("CHATLOOM_MODEL", "scripted")
-    monkeypatch.setenv("OPENAI_BASE_URL", model_url)
+    monkeypatch.setenv("OPENAI_BASE_URL", endpoint_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-model")
     port = free_port()
     app = load_example().build(f"http://127.0.0.1:{port}", str(tmp_path / "data"))
