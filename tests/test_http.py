@@ -314,3 +314,18 @@ def test_element_bundle_caching_and_page_identity(base_url: str) -> None:
         )
         assert cached.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert client.get("/chunks/missing.mjs").status_code == 404
+
+
+def test_page_script_and_api_options(chat: GatedServer) -> None:
+    app = create_app(
+        chat,
+        page_options={"api": {"uploadStrategy": {"type": "direct", "uploadUrl": "/files"}}},
+        page_script="options.onClientTool = function () { return {}; };",
+    )
+    with serve(app) as url:
+        page = httpx.get(url + "/").text
+    assert '"uploadStrategy": {"type": "direct", "uploadUrl": "/files"}' in page
+    assert '"url": "/chatkit"' in page and '"domainKey": "local"' in page
+    assert page.index("options.onClientTool") < page.index("setOptions(options)")
+    with pytest.raises(ValueError):
+        create_app(chat, page_script="</SCRIPT><img src=x>")

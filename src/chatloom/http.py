@@ -288,6 +288,7 @@ _PAGE = """<!doctype html>
 <script>
 (function () {{
   var options = {options};
+{script}
   customElements.whenDefined("openai-chatkit").then(function () {{
     document.querySelector("openai-chatkit").setOptions(options);
   }});
@@ -298,11 +299,11 @@ _PAGE = """<!doctype html>
 """
 
 
-def _page_html(title: str, root: str, options: Mapping[str, Any]) -> str:
+def _page_html(title: str, root: str, options: Mapping[str, Any], script: str) -> str:
     # Escape "<" so no option value can close the script element.
     encoded = json.dumps(options).replace("<", "\\u003c")
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _PAGE.format(title=safe_title, root=root, options=encoded)
+    return _PAGE.format(title=safe_title, root=root, options=encoded, script=script)
 
 
 def create_app(
@@ -312,6 +313,7 @@ def create_app(
     context: ContextFactory = anonymous_browser_context,
     page_options: Mapping[str, Any] | None = None,
     page_title: str = "chatloom",
+    page_script: str = "",
     cors_origins: Sequence[str] | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     routes: Sequence[BaseRoute] = (),
@@ -321,18 +323,24 @@ def create_app(
 
     ``context`` maps each request to the context passed to the server and store (the
     place for authentication). ``page_options`` are element options for the default
-    page at ``/`` (the ``api`` entry is filled in). ``cors_origins`` enables CORS for
+    page at ``/`` (``api.url`` is filled in; other ``api`` keys, e.g. ``uploadStrategy``,
+    are kept). ``page_script`` is JavaScript the page runs with those options in
+    ``options`` before passing them to the element: the place for function-valued
+    options such as ``onClientTool``. ``cors_origins`` enables CORS for
     pages on other origins. ``routes`` are added before the element's static files.
     An attachment store that :class:`ServesFiles` gets its routes mounted and its
     lifespan run.
     """
+    if "</script" in page_script.lower():
+        raise ValueError("page_script must not contain </script>")
     chatkit = ChatKitEndpoint(server, context, max_body_bytes)
     files_store = _files_of(server)
 
     async def page(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        options = {**(page_options or {}), "api": {"url": root + endpoint, "domainKey": "local"}}
-        response = HTMLResponse(_page_html(page_title, root, options))
+        given = page_options or {}
+        api = {"domainKey": "local", **given.get("api", {}), "url": root + endpoint}
+        response = HTMLResponse(_page_html(page_title, root, {**given, "api": api}, page_script))
         if context is anonymous_browser_context:
             # Name the browser before the element's first requests, which run in
             # parallel and would otherwise each invent a different anonymous user.

@@ -4,7 +4,6 @@ folder, disk attachments when the ``[files]`` extra is installed."""
 from __future__ import annotations
 
 import importlib
-import json
 import os
 from importlib.resources import files
 from pathlib import Path
@@ -12,11 +11,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..agents import LocalProvider, ModelProvider, provider_from_env
-from ..http import anonymous_browser_context, create_app, set_user_cookie
+from ..http import create_app
 from ..store.sqlite import SQLiteStore
 from .knowledge import KnowledgeBase
 from .server import HelpDeskServer
@@ -40,8 +39,8 @@ def disk_attachments(directory: Path) -> Any | None:
 
 
 def page_options(upload_url: str | None, local_model: bool = True) -> dict[str, Any]:
-    """The element's options (everything but ``onClientTool``, which the page adds)."""
-    api: dict[str, Any] = {"url": "/chatkit", "domainKey": "local"}
+    """The element's options (everything but ``onClientTool``: see :data:`CLIENT_TOOLS`)."""
+    api: dict[str, Any] = {}
     composer: dict[str, Any] = {
         "placeholder": "Ask about Lumen Notes…",
         "tools": [
@@ -101,10 +100,8 @@ def page_options(upload_url: str | None, local_model: bool = True) -> dict[str, 
     return options
 
 
-def _page(options: dict[str, Any], root: str) -> str:
-    template = files("chatloom.demo").joinpath("page.html").read_text(encoding="utf-8")
-    encoded = json.dumps(options).replace("<", "\\u003c")  # no way out of the script
-    return template.replace("{{ROOT}}", root).replace("{{OPTIONS}}", encoded)
+CLIENT_TOOLS = files("chatloom.demo").joinpath("client_tools.js").read_text(encoding="utf-8")
+"""The page's ``onClientTool``: client tools run in the browser, their result goes back."""
 
 
 def create_demo_app(
@@ -127,24 +124,19 @@ def create_demo_app(
         getattr(attachments, "path", None), local_model=isinstance(provider, LocalProvider)
     )
 
-    async def page(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        rooted = {**options, "api": {**options["api"], "url": root + options["api"]["url"]}}
-        response = HTMLResponse(_page(rooted, root))
-        # Name the browser now: the element's first requests run in parallel and would
-        # otherwise each start a different anonymous user.
-        await anonymous_browser_context(request)
-        set_user_cookie(request, response)
-        return response
-
     async def article(request: Request) -> Response:
         found = knowledge.get(request.path_params["slug"])
         if found is None:
             return PlainTextResponse("No such article", status_code=404)
         return PlainTextResponse(f"{found.title}\n\n{found.body}\n")
 
-    routes = [Route("/", page, methods=["GET"]), Route("/help/{slug}", article, methods=["GET"])]
-    return create_app(server, routes=routes, page_title="Lumen Notes Help")
+    return create_app(
+        server,
+        routes=[Route("/help/{slug}", article, methods=["GET"])],
+        page_options=options,
+        page_title="Lumen Notes Help",
+        page_script=CLIENT_TOOLS,
+    )
 
 
 __all__ = ["DEFAULT_DATA_DIR", "create_demo_app", "data_dir", "page_options"]

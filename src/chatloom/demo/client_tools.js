@@ -1,18 +1,3 @@
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lumen Notes Help</title>
-<style>html,body{margin:0;height:100%;font-family:system-ui,sans-serif}openai-chatkit{display:block;height:100%}</style>
-<link rel="modulepreload" href="{{ROOT}}/chatkit.mjs">
-<script src="{{ROOT}}/chatkit.js" async></script>
-</head>
-<body>
-<openai-chatkit></openai-chatkit>
-<script>
-(function () {
-  var options = {{OPTIONS}};
   // Client tools run here, in the page; what they return goes back to the server.
   var clientTools = {
     get_browser_info: function () {
@@ -31,10 +16,3 @@
     if (!tool) throw new Error("Unknown client tool: " + call.name);
     return tool(call.params || {});
   };
-  customElements.whenDefined("openai-chatkit").then(function () {
-    document.querySelector("openai-chatkit").setOptions(options);
-  });
-})();
-</script>
-</body>
-</html>
