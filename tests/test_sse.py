@@ -40,3 +40,13 @@ def test_other_events_use_the_serializer() -> None:
     assert (
         frame(event) == b'data: {"type":"progress_update","icon":"search","text":"Searching"}\n\n'
     )
+
+
+def test_event_data_reader_joins_lines_and_skips_other_fields() -> None:
+    from chatloom.sse import EventDataReader
+
+    reader = EventDataReader()
+    lines = [": comment", "event: x", 'data: {"a":', "data:1}", "", "data: [DONE]"]
+    found = [data for line in lines if (data := reader.feed(line)) is not None]
+    assert found == ['{"a":\n1}']
+    assert reader.end() == "[DONE]" and reader.end() is None

@@ -15,6 +15,33 @@ _DELTA_ITEM = 'data: {"type":"thread.item.updated","item_id":'
 _DELTA_UPDATE = ',"update":{"type":"assistant_message.content_part.text_delta","content_index":'
 
 
+class EventDataReader:
+    """Reads the ``data`` of server-sent events, one line at a time.
+
+    ``feed`` returns an event's data at the blank line that ends it (several ``data:``
+    lines joined with newlines); comments and other fields are skipped.
+    """
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+
+    def feed(self, line: str) -> str | None:
+        if not line:
+            return self.end()
+        if line.startswith("data:"):
+            value = line[5:]
+            self._lines.append(value[1:] if value.startswith(" ") else value)
+        return None
+
+    def end(self) -> str | None:
+        """The data of an event the stream ended without a blank line after."""
+        if not self._lines:
+            return None
+        data = "\n".join(self._lines)
+        self._lines = []
+        return data
+
+
 def frame(event: ThreadStreamEvent) -> bytes:
     """The SSE frame of one event.
 
@@ -33,4 +60,4 @@ def frame(event: ThreadStreamEvent) -> bytes:
     return b"data: " + to_wire_json(event) + b"\n\n"
 
 
-__all__ = ["frame"]
+__all__ = ["EventDataReader", "frame"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from ...sse import EventDataReader
 from .base import ChunkParser, ModelEvent, ModelRequest, ProviderError, _error_text
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -125,17 +126,12 @@ class OpenAICompatibleProvider:
 
 async def _sse_data(response: httpx.Response) -> AsyncIterator[str]:
     """The ``data`` of each server-sent event (multi-line data joined with newlines)."""
-    lines: list[str] = []
+    reader = EventDataReader()
     async for line in response.aiter_lines():
-        if not line:
-            if lines:
-                yield "\n".join(lines)
-                lines = []
-        elif line.startswith("data:"):
-            value = line[5:]
-            lines.append(value[1:] if value.startswith(" ") else value)
-    if lines:
-        yield "\n".join(lines)
+        if (data := reader.feed(line)) is not None:
+            yield data
+    if (data := reader.end()) is not None:
+        yield data
 
 
 def _describe_body(body: bytes) -> str:

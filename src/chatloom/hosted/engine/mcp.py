@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from ...sse import EventDataReader
 from ...version import __version__
 from ..workflow.model import McpTool
 
@@ -103,13 +104,16 @@ class McpSession:
 def _messages(response: httpx.Response) -> list[dict[str, Any]]:
     """The JSON-RPC messages of an answer: a JSON body, or the data lines of an SSE one."""
     if response.headers.get("content-type", "").startswith("text/event-stream"):
+        reader = EventDataReader()
         found = []
-        for line in response.text.splitlines():
-            if line.startswith("data:"):
-                try:
-                    found.append(json.loads(line[5:].strip()))
-                except ValueError:
-                    continue
+        for line in [*response.text.splitlines(), ""]:
+            data = reader.feed(line)
+            if data is None:
+                continue
+            try:
+                found.append(json.loads(data))
+            except ValueError:
+                continue
         return [m for m in found if isinstance(m, dict)]
     try:
         body = response.json()
