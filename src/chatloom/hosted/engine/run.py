@@ -11,6 +11,7 @@ is kept in the thread's server-side metadata; the answer resumes the run there.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -81,6 +82,12 @@ APPROVAL_ACTION = "chatloom.approval"
 MAX_STEPS = 1000
 HISTORY_LIMIT = 40
 _jinja = SandboxedEnvironment(autoescape=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _widget_template(name: str, source: str) -> WidgetTemplate:
+    """A widget output's template, compiled once per source (templates are immutable)."""
+    return WidgetTemplate({"version": "1.0", "name": name, "template": _jinja.from_string(source)})
 
 
 class WorkflowRunError(CustomStreamError):
@@ -620,13 +627,7 @@ class WorkflowRun:
         if not node.user_visible:
             return
         if isinstance(output, WidgetOutput):
-            template = WidgetTemplate(
-                {
-                    "version": "1.0",
-                    "name": output.name,
-                    "template": _jinja.from_string(output.template or ""),
-                }
-            )
+            template = _widget_template(output.name, output.template or "")
             try:
                 widget = template.build(value if isinstance(value, dict) else {"value": value})
             except Exception as error:
