@@ -677,10 +677,11 @@ class _Reader:
             value, bound = _value(later), _target_name(later)
             if not (bound and value is not None and result and _mentions(later, result)):
                 break
-            source = ast.unparse(value)
-            if "has_tripwire" in source:
+            # Python writes has_tripwire / safe_text, TypeScript hasTripwire / safeText.
+            source = ast.unparse(value).replace("_", "").lower()
+            if "hastripwire" in source:
                 scope.tripwires[bound] = node_id
-            elif "safe_text" in source:
+            elif "safetext" in source:
                 scope.suffixes[bound] = ".safe_text"
             scope.bindings[bound] = node_id
             consumed += 1
@@ -780,7 +781,7 @@ class _Reader:
         return link
 
     def approval_step(self, statement: ast.If, scope: _Scope) -> Callable[[str | None], str | None]:
-        test = statement.test
+        test = statement.test.value if isinstance(statement.test, ast.Await) else statement.test
         assert isinstance(test, ast.Call)
         message = self.template(test.args[0], scope) if test.args else "Do you approve?"
         node_id = self.converter.new_id("approval")
@@ -1092,6 +1093,12 @@ def import_python_export(
         ) from error
     except (ValueError, RecursionError, MemoryError) as error:
         raise ExportImportError([f"{filename}: cannot be parsed: {error}"]) from error
+    return read_export(module, filename=filename, workflow_id=workflow_id)
+
+
+def read_export(module: ast.Module, *, filename: str, workflow_id: str | None = None) -> Imported:
+    """The workflow document of an export's syntax tree (Python's, or TypeScript's lowered
+    to it by :mod:`.ts_import`)."""
     reader = _Reader(filename)
     reader.definitions(module)
     try:
@@ -1116,4 +1123,4 @@ def import_python_export(
     return Imported(document, reader.converter.warnings)
 
 
-__all__ = ["ExportImportError", "import_python_export"]
+__all__ = ["ExportImportError", "import_python_export", "read_export"]
