@@ -28,6 +28,7 @@ from chatloom.hosted.workflow.model import (
     UserApprovalNode,
     WhileNode,
 )
+from chatloom.hosted.workflow.ts_import import import_typescript_export
 
 from .conftest import Hosted, create, done_items, structured, thread_id_of
 
@@ -203,3 +204,41 @@ def test_what_is_not_an_export_is_refused_with_file_and_line(source: str, messag
     with pytest.raises(ExportImportError) as caught:
         import_python_export(source, filename="x.py")
     assert message in str(caught.value)
+
+
+def test_the_typescript_export_imports_to_the_same_workflow() -> None:
+    path = EXPORTS / "support_triage.ts"
+    typescript = import_typescript_export(path.read_text(), filename=str(path))
+    python, _ = imported("support_triage.py")
+    assert typescript.document == python
+    assert typescript.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("const a = ;\n", "x.ts:1: syntax error"),
+        ("export const runWorkflow = async (workflow) => {\n  for (;;) {}\n};\n",
+         "x.ts:2: a for statement is not a workflow step"),
+        ("export const runWorkflow = async (workflow) => {\n  launchRockets();\n};\n",
+         "x.ts:2: statement 'launchRockets()' is not a workflow step"),
+        ("const x = 1;\n", "x.ts: no 'async def run_workflow"),
+    ],
+)  # fmt: skip
+def test_typescript_problems_name_file_and_line(source: str, message: str) -> None:
+    with pytest.raises(ExportImportError) as caught:
+        import_typescript_export(source, filename="x.ts")
+    assert message in str(caught.value)
+
+
+def test_the_cli_imports_a_typescript_export(tmp_path: Path) -> None:
+    output = tmp_path / "triage.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "chatloom", "workflow", "import",
+         str(EXPORTS / "support_triage.ts"), "-o", str(output)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Wrote" in result.stdout
+    workflow = parse_workflow(yaml.safe_load(output.read_text()))
+    assert workflow.id == "wf_6a1f00c0ffee00000000000000000000000000000000support"

@@ -337,7 +337,7 @@ class _Reader:
             )
         return {
             "type": "function",
-            "name": definition.name,
+            "name": _name_override(definition) or definition.name,
             "description": ast.get_docstring(definition) or "",
             "parameters": {
                 "type": "object",
@@ -603,8 +603,8 @@ class _Reader:
     def instructions(self, value: ast.expr | None, context: ast.expr | None, scope: _Scope) -> str:
         if value is None:
             return ""
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            return value.value
+        if isinstance(value, ast.Constant | ast.JoinedStr):
+            return self.template(value, scope)
         if isinstance(value, ast.Name) and value.id in self.defs.instructions:
             function = self.defs.instructions[value.id]
             given = _keywords(context) if isinstance(context, ast.Call) else {}
@@ -677,11 +677,10 @@ class _Reader:
             value, bound = _value(later), _target_name(later)
             if not (bound and value is not None and result and _mentions(later, result)):
                 break
-            # Python writes has_tripwire / safe_text, TypeScript hasTripwire / safeText.
-            source = ast.unparse(value).replace("_", "").lower()
-            if "hastripwire" in source:
+            read = _result_field(value)
+            if read == "hastripwire":
                 scope.tripwires[bound] = node_id
-            elif "safetext" in source:
+            elif read == "safetext":
                 scope.suffixes[bound] = ".safe_text"
             scope.bindings[bound] = node_id
             consumed += 1
@@ -1048,6 +1047,29 @@ def _find(nodes: dict[str, dict[str, Any]], node_id: str) -> dict[str, dict[str,
 def _stash_key(node_id: str) -> str:
     """The state variable that keeps a node's output for later nodes."""
     return f"{node_id}_output"
+
+
+def _name_override(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """``@function_tool(name_override="...")``: the name the model sees."""
+    for decorator in definition.decorator_list:
+        if isinstance(decorator, ast.Call) and "name_override" in _keywords(decorator):
+            value = _literal(_keywords(decorator)["name_override"])
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _result_field(value: ast.expr) -> str | None:
+    """Which field of the guardrails result ``value`` reads directly, in one spelling
+    (``r["has_tripwire"]``, ``guardrails_has_tripwire(r)``, ``guardrailsHasTripwire(r)``,
+    ``get_guardrail_safe_text(...)`` -> ``hastripwire`` / ``safetext``)."""
+    if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Constant):
+        name = str(value.slice.value)
+    elif isinstance(value, ast.Call):
+        name = _call_name(value) or ""
+    else:
+        return None
+    name = name.replace("_", "").lower()
+    return next((field for field in ("hastripwire", "safetext") if name.endswith(field)), None)
 
 
 def _is_history_extension(statement: ast.stmt) -> bool:

@@ -29,6 +29,11 @@ _NAMES = {
     "approvalRequest": "approval_request",
     "runGuardrails": "run_and_apply_guardrails",
     "runAndApplyGuardrails": "run_and_apply_guardrails",
+    "guardrailsHasTripwire": "guardrails_has_tripwire",
+    "getGuardrailSafeText": "get_guardrail_safe_text",
+    "buildGuardrailFailOutput": "build_guardrail_fail_output",
+    "scrubConversationHistory": "scrub_conversation_history",
+    "scrubWorkflowInput": "scrub_workflow_input",
 }
 _SETTINGS = {
     "temperature": "temperature",
@@ -122,10 +127,14 @@ class _Lowering:
             return self.schema(name, value)
         if _callee(value) == "tool":
             return self.function_tool(name, value)
-        python_name = "run_workflow" if name == "runWorkflow" else _NAMES.get(name, name)
-        return _at(
-            node, ast.Assign(targets=[self.target(python_name, node)], value=self.value(value))
-        )
+        try:
+            lowered = self.value(value)
+        except _Refused:
+            # A client, a guardrails context, a helper constant: the reader reports what it
+            # does not use, and none of these is needed to rebuild the graph.
+            lowered = _at(value, ast.Constant(value=None))
+        target = self.target(_NAMES.get(name, name), node)
+        return _at(node, ast.Assign(targets=[target], value=lowered))
 
     def function(self, node: Node, name: str, where: Node) -> ast.stmt:
         if name == "runWorkflow":
@@ -238,10 +247,12 @@ class _Lowering:
         return _at(
             call,
             ast.FunctionDef(
-                name=tool_name,
+                name=name,
                 args=args,
                 body=body,
-                decorator_list=[ast.Name(id="function_tool", ctx=ast.Load())],
+                decorator_list=[
+                    _python_call("function_tool", name_override=ast.Constant(value=tool_name))
+                ],
                 returns=None,
             ),
         )
@@ -431,6 +442,9 @@ class _Lowering:
             return _at(
                 node, ast.Subscript(value=self.value(base), slice=self.value(index), ctx=ast.Load())
             )
+        if kind == "object" and "guardrailLlm" in _object_pairs(node):
+            # The guardrails context, which Python writes as SimpleNamespace(guardrail_llm=...).
+            return _at(node, _python_call("SimpleNamespace"))
         if kind == "object":
             keys: list[ast.expr | None] = []
             values: list[ast.expr] = []
@@ -459,6 +473,14 @@ class _Lowering:
             return _at(node, ast.UnaryOp(op=op, operand=self.value(operand)))
         if kind == "binary_expression":
             return self.binary(node)
+        if kind == "ternary_expression":
+            parts = [
+                node.child_by_field_name(f) for f in ("condition", "consequence", "alternative")
+            ]
+            if any(part is None for part in parts):
+                raise _Refused(node, "an incomplete conditional expression")
+            test, body, orelse = (self.value(part) for part in parts if part is not None)
+            return _at(node, ast.IfExp(test=test, body=body, orelse=orelse))
         if kind == "call_expression":
             return self.call(node)
         if kind == "new_expression":
@@ -549,6 +571,8 @@ class _Lowering:
     def new(self, node: Node) -> ast.expr:
         constructor = _text(node.child_by_field_name("constructor") or node)
         options = _object_pairs(_first_argument(node))
+        if constructor == "OpenAI":
+            return _at(node, _python_call("AsyncOpenAI"))  # the shared client, as in Python
         if constructor != "Agent":
             raise _Refused(node, f"new {constructor}(...) is not part of an export")
         keywords = []
