@@ -123,11 +123,16 @@ def test_loops_templates_and_tools() -> None:
     assert any(w.startswith(line) and "stores/vs_handbook" in w for w in warnings)
 
 
-def test_an_imported_export_runs_the_same_path(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+def triage_session(hosted: Hosted) -> str:
+    """Publishes the imported triage export and opens a session on it."""
     document, _ = imported("support_triage.py")
     document["id"] = "wf_triage"
     hosted.publish(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
-    secret = hosted.session(workflow={"id": "wf_triage"})["client_secret"]
+    return str(hosted.session(workflow={"id": "wf_triage"})["client_secret"])
+
+
+def test_an_imported_export_runs_the_same_path(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+    secret = triage_session(hosted)
     endpoint.script(
         [Say('{"jailbreak": false, "confidence": 0.1}')],
         [Say('{"topic": "order", "urgent": false}')],
@@ -149,10 +154,7 @@ def test_an_imported_export_runs_the_same_path(hosted: Hosted, endpoint: Scripte
 
 
 def test_the_other_branch_runs_on_other_answers(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
-    document, _ = imported("support_triage.py")
-    document["id"] = "wf_triage"
-    hosted.publish(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
-    secret = hosted.session(workflow={"id": "wf_triage"})["client_secret"]
+    secret = triage_session(hosted)
     endpoint.script(
         [Say('{"jailbreak": false, "confidence": 0.1}')],
         [Say('{"topic": "account", "urgent": true}')],
