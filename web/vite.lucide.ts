@@ -1,7 +1,8 @@
 // The Lucide icon set as lazy chunks, generated at build time from lucide-static's
 // icon-nodes.json. `virtual:lucide-icons` exports loadLucideShard(i); each of the
 // LUCIDE_SHARDS chunks maps the names that hash to it to a compact encoding of the
-// icon's elements (src/ui/lucideFormat.ts).
+// icon's elements (src/ui/lucideFormat.ts). The package's license (ISC, and MIT for the
+// icons derived from Feather) ships beside the bundle as lucide-LICENSE.txt.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Plugin } from "vite";
@@ -10,9 +11,11 @@ import { encodeLucide, LUCIDE_SHARDS, type LucideNode, lucideShard } from "./src
 const INDEX = "virtual:lucide-icons";
 const SHARD = "\0lucide-icons-";
 
+const LICENSE = "lucide-LICENSE.txt";
+const packageFile = (name: string): string => createRequire(import.meta.url).resolve(`lucide-static/${name}`);
+
 function iconNodes(): Record<string, LucideNode[]> {
-  const file = createRequire(import.meta.url).resolve("lucide-static/icon-nodes.json");
-  return JSON.parse(readFileSync(file, "utf8")) as Record<string, LucideNode[]>;
+  return JSON.parse(readFileSync(packageFile("icon-nodes.json"), "utf8")) as Record<string, LucideNode[]>;
 }
 
 export function lucideIcons(): Plugin {
@@ -39,6 +42,9 @@ export function lucideIcons(): Plugin {
         return `export default ${JSON.stringify(shards[Number(id.slice(SHARD.length))] ?? {})};\n`;
       }
       return null;
+    },
+    generateBundle() {
+      this.emitFile({ type: "asset", fileName: LICENSE, source: readFileSync(packageFile("LICENSE")) });
     },
   };
 }
