@@ -32,7 +32,7 @@ SAMPLE = {
            "سرگزشت", "ابھی کوئی گفتگو نہیں"),
     # Regional variants: their own strings where they differ, their base table's elsewhere.
     "zh-HK": ("ltr", "今天有什麼我可以幫忙的嗎？", "傳送訊息給 AI", "傳送訊息",
-              "紀錄", "暫時沒有對話"),
+              "記錄", "暫時沒有對話"),
     "pt-PT": ("ltr", "Em que posso ajudar hoje?", "Escreva à IA", "Enviar mensagem",
               "Histórico", "Ainda não há conversas"),
     "es-MX": ("ltr", "¿En qué puedo ayudarte hoy?", "Escribe a la IA", "Enviar mensaje",

@@ -2,7 +2,7 @@ import type { Strings } from "./en";
 
 const strings: Strings = {
   newChat: "Ny chat",
-  history: "Logg",
+  history: "Historikk",
   closeHistory: "Tilbake til chatten",
   greeting: "Hva kan jeg hjelpe deg med i dag?",
   placeholder: "Skriv til KI-en",

@@ -10,7 +10,7 @@ const strings: Partial<Strings> = {
   attach: "Adicionar ficheiros",
   stopDictation: "Parar o ditado",
   transcribing: "A transcrever…",
-  badResponse: "Resposta má",
+  badResponse: "Resposta fraca",
   feedbackThanks: "Obrigado pelo seu feedback",
   errorGeneric: "Ocorreu um erro. Tente novamente.",
   fileTooLarge: "{name} é demasiado grande.",
@@ -32,7 +32,7 @@ const strings: Partial<Strings> = {
   responding: "O assistente está a responder",
   dropFiles: "Largue os ficheiros para os anexar",
   quoted: "Em resposta a",
-  messageFromYou: "Disse",
+  messageFromYou: "A sua mensagem",
 };
 
 export default strings;

@@ -2,7 +2,7 @@
 import type { Strings } from "./en";
 
 const strings: Partial<Strings> = {
-  history: "紀錄",
+  history: "記錄",
   attach: "加入檔案",
   clearTool: "取消選擇 {name}",
   feedbackThanks: "多謝你的意見",

@@ -2,7 +2,7 @@ import type { Strings } from "./en";
 
 const strings: Strings = {
   newChat: "新對話",
-  history: "記錄",
+  history: "歷史紀錄",
   closeHistory: "返回對話",
   greeting: "今天有什麼我可以幫忙的嗎？",
   placeholder: "傳送訊息給 AI",
