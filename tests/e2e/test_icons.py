@@ -43,7 +43,16 @@ def lucide(name: str) -> list[list[Any]]:
 
 
 def test_start_screen_prompt_draws_the_lucide_glyph(page: Any, live: Live) -> None:
+    chunks: list[str] = []
+
+    def record(request: Any) -> None:
+        if "lucide-icons" in request.url:
+            chunks.append(request.url)
+
+    page.on("request", record)
     chat = open_chat(page, live.url)
+    expect(chat.locator(".ck-prompt svg path")).to_have_count(1)  # the built-in "sparkle"
+    assert chunks == []  # built-in icons need no chunk
     set_options(
         page,
         """{startScreen: {prompts: [
@@ -56,6 +65,8 @@ def test_start_screen_prompt_draws_the_lucide_glyph(page: Any, live: Live) -> No
     unknown = chat.locator(".ck-prompt", has_text="Nothing").locator("svg path")
     expect(unknown).to_have_count(1)
     assert unknown.get_attribute("d", timeout=5000).startswith("M12 3a9 9")
+    # Only the chunks holding the two names were fetched, not the whole set.
+    assert 1 <= len(set(chunks)) <= 2
 
 
 class IconServer(ScriptedServer):

@@ -71,6 +71,23 @@ def portuguese_page(browser: Any, live: Live) -> Iterator[Any]:
     assert not errors, f"uncaught page errors: {errors}"
 
 
+def test_each_locale_loads_only_its_own_chunks(page: Any, live: Live) -> None:
+    chunks: list[str] = []
+
+    def record(request: Any) -> None:
+        if "/chunks/" in request.url:
+            chunks.append(request.url.rsplit("/", 1)[1])
+
+    page.on("request", record)
+    chat = open_chat(page, live.url)
+    assert chunks == []  # English is in the main bundle
+    set_options(page, "{locale: 'es-MX'}")
+    expect(chat.locator("textarea")).to_have_attribute("placeholder", "Escribe a la IA")
+    # A regional variant: its own small chunk plus its base language's.
+    assert sorted(c.split("-")[0] for c in chunks) == ["es", "es"]
+    assert any(c.startswith("es-419-") for c in chunks)
+
+
 def test_unset_locale_follows_the_browser(portuguese_page: Any, live: Live) -> None:
     chat = open_chat(portuguese_page, live.url)
     set_options(portuguese_page, "{}")
