@@ -97,8 +97,7 @@ const ALIASES: Record<string, string> = {
   "back-small": "chevron-left", "back-large": "chevron-left", "expand-large": "expand", "collapse-large": "collapse",
   "expand-small": "expand", "collapse-small": "collapse", "chat-temporary": "compose", "settings-cog": "settings-slider",
   "dots-horizontal-circle": "dots-horizontal", "dots-vertical-circle": "dots-vertical", "menu-inverted": "menu",
-  hamburger: "menu", x: "close", send: "arrow-up", settings: "settings-slider", "file-text": "document", file: "document",
-  image: "images", sun: "light-mode", moon: "dark-mode", "message-circle": "compose", code: "square-code", mappin: "map-pin",
+  hamburger: "menu",
 };
 
 const FILLED = new Set(["stop", "star-filled", "check-circle-filled", "dot", "play"]);
