@@ -1,7 +1,7 @@
 """Guardrail checks: PII (local patterns, masked or blocking), moderation and jailbreak.
 
-PII detection runs locally with patterns (and a Luhn check for card numbers), using
-Presidio's entity names as Agent Builder does. Moderation and jailbreak checks ask the
+PII detection runs locally (:mod:`.pii`, RE2 patterns), using Presidio's entity
+names as Agent Builder does. Moderation and jailbreak checks ask the
 configured model for a JSON verdict, so they work with any provider. The report has
 the shape Agent Builder's End nodes read: ``{input_text, guardrails: {pii: {failed,
 detected_counts}, moderation: {failed, flagged_categories}, jailbreak: {failed}}}``.
@@ -9,61 +9,19 @@ detected_counts}, moderation: {failed, flagged_categories}, jailbreak: {failed}}
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...agents.providers.base import ModelProvider
 from ..workflow.model import GuardrailCheck, JailbreakCheck, ModerationCheck, PiiCheck
+from .pii import find_pii
 from .structured import ask_json
-
-
-def _luhn(number: str) -> bool:
-    digits = [int(d) for d in re.sub(r"\D", "", number)][::-1]
-    total = sum(
-        d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
-    )
-    return 13 <= len(digits) <= 19 and total % 10 == 0
-
-
-PII_PATTERNS: dict[str, tuple[re.Pattern[str], Callable[[str], bool] | None]] = {
-    "EMAIL_ADDRESS": (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), None),
-    "CREDIT_CARD": (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), _luhn),
-    "US_SSN": (re.compile(r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"), None),
-    "PHONE_NUMBER": (
-        re.compile(r"(?<![\w-])(?:\+?\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b"),
-        None,
-    ),
-    "IP_ADDRESS": (
-        re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"),
-        None,
-    ),
-    "IBAN_CODE": (re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"), None),
-}
 
 MODERATION_CATEGORIES = (
     "sexual", "sexual/minors", "hate", "hate/threatening", "harassment",
     "harassment/threatening", "self-harm", "self-harm/intent", "self-harm/instructions",
     "violence", "violence/graphic", "illicit", "illicit/violent",
 )  # fmt: skip
-
-
-def find_pii(text: str, entities: list[str] | None) -> tuple[str, dict[str, int]]:
-    """``text`` with each finding replaced by ``<ENTITY>``, and the counts per entity."""
-    counts: dict[str, int] = {}
-    for entity, (pattern, confirm) in PII_PATTERNS.items():
-        if entities is not None and entity not in entities:
-            continue
-
-        def mask(match: re.Match[str], entity: str = entity, confirm: Any = confirm) -> str:
-            if confirm is not None and not confirm(match.group()):
-                return match.group()
-            counts[entity] = counts.get(entity, 0) + 1
-            return f"<{entity}>"
-
-        text = pattern.sub(mask, text)
-    return text, counts
 
 
 @dataclass
