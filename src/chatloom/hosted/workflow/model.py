@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ..schemas import check_schema
 
 SCHEMA: Literal["chatloom/workflow@1"] = "chatloom/workflow@1"
 
@@ -22,6 +24,14 @@ NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,63
 VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
 Expression = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 Target = NodeId | None
+
+
+def _usable_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    check_schema(schema)  # SchemaRefused is a ValueError: a validation error naming the field
+    return schema
+
+
+OutputSchema = Annotated[dict[str, Any], AfterValidator(_usable_schema)]
 
 
 class Strict(BaseModel):
@@ -52,7 +62,7 @@ class TextOutput(Strict):
 class JsonSchemaOutput(Strict):
     type: Literal["json_schema"]
     name: str = "output"
-    schema_: dict[str, Any] = Field(alias="schema")
+    schema_: OutputSchema = Field(alias="schema")
     strict: bool = True
 
 
@@ -66,7 +76,7 @@ class WidgetOutput(Strict):
     type: Literal["widget"]
     template_file: str | None = None
     template: str | None = None
-    data_schema: dict[str, Any] | None = None
+    data_schema: OutputSchema | None = None
     name: str = "widget"
 
 
