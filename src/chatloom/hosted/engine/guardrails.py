@@ -9,11 +9,14 @@ detected_counts}, moderation: {failed, flagged_categories}, jailbreak: {failed}}
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...agents.providers.base import ModelProvider
+from ..linear_regex import RegexError
 from ..workflow.model import GuardrailCheck, JailbreakCheck, ModerationCheck, PiiCheck
+from .offload import OverBudget, off_loop
 from .pii import find_pii
 from .structured import ask_json
 
@@ -22,6 +25,10 @@ MODERATION_CATEGORIES = (
     "harassment/threatening", "self-harm", "self-harm/intent", "self-harm/instructions",
     "violence", "violence/graphic", "illicit", "illicit/violent",
 )  # fmt: skip
+
+
+class GuardrailError(Exception):
+    """A check could not run (the node's error port)."""
 
 
 @dataclass
@@ -82,12 +89,19 @@ async def _jailbreak(provider: ModelProvider, check: JailbreakCheck, text: str) 
 async def run_checks(
     provider: ModelProvider, checks: list[GuardrailCheck], text: str
 ) -> GuardrailOutcome:
-    """Run every check on ``text``; model failures propagate (the node's error port)."""
+    """Run every check on ``text``; failures propagate (the node's error port).
+
+    Local checks run off the event loop (a user's message may be megabytes)."""
     report: dict[str, Any] = {}
     safe_text = text
     for check in checks:
         if isinstance(check, PiiCheck):
-            masked, counts = find_pii(safe_text, check.entities)
+            try:
+                masked, counts = await off_loop(
+                    functools.partial(find_pii, safe_text, check.entities)
+                )
+            except (RegexError, OverBudget) as error:
+                raise GuardrailError(f"PII check: {error}") from None
             report["pii"] = {"failed": bool(counts) and check.block, "detected_counts": counts}
             if not check.block:
                 safe_text = masked
@@ -99,4 +113,4 @@ async def run_checks(
     return GuardrailOutcome(passed, safe_text, report)
 
 
-__all__ = ["MODERATION_CATEGORIES", "GuardrailOutcome", "find_pii", "run_checks"]
+__all__ = ["MODERATION_CATEGORIES", "GuardrailError", "GuardrailOutcome", "run_checks"]
