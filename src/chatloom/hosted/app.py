@@ -92,6 +92,8 @@ def create_hosted_app(
         directory=directory,
         admin_keys=keys,
         limiter=limiter or SlidingWindowLimiter(),
+        traces=engine.traces,
+        states=engine.states,
     )
 
     async def health(request: Request) -> JSONResponse:

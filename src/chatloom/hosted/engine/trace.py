@@ -94,6 +94,8 @@ class TraceStore(Protocol):
         """The thread's traces, newest first, as JSON objects."""
         ...
 
+    async def delete(self, thread_id: str) -> None: ...
+
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS workflow_runs (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
