@@ -29,10 +29,20 @@ class Continue(Outcome):
     state: Mapping[str, Any] | None = None  # the whole new state, when the node changed it
 
 
+SuspendKind = Literal["approval", "client_tool", "tool_approval"]
+
+
 @dataclass(frozen=True)
 class Suspend(Outcome):
-    kind: Literal["approval", "client_tool"]
+    """Wait for the user. ``approval``: the walker resumes at the node's ``on_approve`` or
+    ``on_reject`` port. Other kinds run the node again, with the answer in
+    :attr:`Step.answer` (``None`` for a client tool's output, which is in the thread)."""
+
+    kind: SuspendKind
     item_id: str | None = None  # the item the answer will be given on
+    # The node's input when it runs again (None: the input it had). The resuming
+    # request has no message of its own, so what the node worked out is kept here.
+    resume_input: Any = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +62,20 @@ class Step(Generic[N]):
     node_id: str
     node: N
     input: Any
+    answer: str | None = None  # when resumed: ``on_approve`` or ``on_reject``
 
 
 Emitted = ThreadStreamEvent | Outcome
 HandlerEvents = AsyncIterator[Emitted]
 
-__all__ = ["Continue", "Emitted", "End", "HandlerEvents", "Outcome", "Step", "Stop", "Suspend"]
+__all__ = [
+    "Continue",
+    "Emitted",
+    "End",
+    "HandlerEvents",
+    "Outcome",
+    "Step",
+    "Stop",
+    "Suspend",
+    "SuspendKind",
+]

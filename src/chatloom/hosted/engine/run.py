@@ -118,8 +118,8 @@ class WorkflowRun:
         return self._run(self._walk(nodes, node_id or self.workflow.start, first, []))
 
     def resume(self, port: str | None) -> AsyncIterator[ThreadStreamEvent]:
-        """Go on from the suspension: an approval's ``on_approve``/``on_reject``, or the
-        agent whose client tool has answered (``port`` is ``None``)."""
+        """Go on from the suspension with the user's answer: ``on_approve``/``on_reject``,
+        or ``None`` when a client tool has answered."""
         suspended = self.record.suspended
         if suspended is None:
             raise WorkflowRunError("Nothing is waiting for an answer here.")
@@ -148,7 +148,13 @@ class WorkflowRun:
     # --- walking ------------------------------------------------------------------------
 
     async def _walk(
-        self, nodes: Mapping[str, Node], node_id: str | None, value: Any, frames: Frames
+        self,
+        nodes: Mapping[str, Node],
+        node_id: str | None,
+        value: Any,
+        frames: Frames,
+        *,
+        answer: str | None = None,
     ) -> AsyncIterator[Emitted]:
         """Run from ``node_id`` until the branch ends (:class:`BranchDone`) or the run
         ends or waits (:class:`End`, :class:`Stop`, :class:`Waits`)."""
@@ -167,7 +173,9 @@ class WorkflowRun:
                     return
                 node_id, value = node.next, exit.outcome.value
                 continue
-            async for event in exit.events(self._step(Step(node_id, node, value)), node_id):
+            step = Step(node_id, node, value, answer)
+            answer = None  # only the first node of a resumed walk is answering
+            async for event in exit.events(self._step(step), node_id):
                 yield event
             outcome = exit.outcome
             if isinstance(outcome, Continue):
@@ -175,7 +183,8 @@ class WorkflowRun:
                     self.ctx.state = dict(outcome.state)
                 node_id, value = self._target(node_id, node, outcome.port), outcome.value
             elif isinstance(outcome, Suspend):
-                yield Waits(Suspended(outcome.kind, node_id, list(frames), value, outcome.item_id))
+                kept = value if outcome.resume_input is None else outcome.resume_input
+                yield Waits(Suspended(outcome.kind, node_id, list(frames), kept, outcome.item_id))
                 return
             else:
                 yield outcome  # type: ignore[misc]
@@ -251,8 +260,8 @@ class WorkflowRun:
             if suspended.kind == "approval":
                 target = self._target(suspended.node, node, port or "on_reject")
                 walk = self._walk(nodes, target, suspended.input, frames)
-            else:  # an agent whose client tool answered: it runs again to finish its turn
-                walk = self._walk(nodes, suspended.node, suspended.input, frames)
+            else:  # the node runs again with the answer (a client tool's is in the thread)
+                walk = self._walk(nodes, suspended.node, suspended.input, frames, answer=port)
             async for item in walk:
                 yield item
             return

@@ -28,10 +28,11 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from ...database import Database
 from ...types import ThreadMetadata
+from .outcomes import SuspendKind
 
 LEGACY_METADATA_KEY = "chatloom_workflow"  # where state lived before this store
 
@@ -46,7 +47,7 @@ class StateConflict(Exception):
 
 @dataclass
 class Suspended:
-    kind: Literal["approval", "client_tool"]
+    kind: SuspendKind
     node: str
     frames: list[tuple[str, int]]  # the While loops around the node, and their iteration
     input: Any

@@ -25,6 +25,7 @@ from .model import (
     FileSearchTool,
     GuardrailsNode,
     IfElseNode,
+    McpNode,
     Node,
     SetStateNode,
     TransformNode,
@@ -188,7 +189,10 @@ def _expressions(node: Node) -> Iterable[tuple[str, str]]:
         yield "query", node.query
     if isinstance(node, GuardrailsNode | ClassifyNode):
         yield "input", node.input
-    for name in ("instructions", "message"):
+    if isinstance(node, McpNode):
+        yield "tool", node.tool
+        yield "arguments", node.arguments
+    for name in ("instructions", "message", "approval_message"):
         text = getattr(node, name, None)
         if isinstance(text, str):
             for expression in placeholders(text):

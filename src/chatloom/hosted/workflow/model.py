@@ -11,6 +11,7 @@ Unknown fields are rejected, so a typo fails at load time with the node and fiel
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -98,14 +99,68 @@ class FileSearchTool(Strict):
     max_results: Annotated[int, Field(ge=1, le=50)] = 5
 
 
+# Header values may name server configuration as ``${CHATLOOM_MCP_NAME}`` (an environment
+# variable, read when the run connects); credentials must come that way, never in clear.
+MCP_ENV_PREFIX = "CHATLOOM_MCP_"
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]{1,128})\}")
+_CREDENTIAL_HEADER = re.compile(r"auth|token|key|secret|cookie|password|session", re.IGNORECASE)
+
+
+def env_references(value: str) -> list[str]:
+    """The environment variables a header value names."""
+    return _ENV_REFERENCE.findall(value)
+
+
+def _configured_headers(headers: dict[str, str]) -> dict[str, str]:
+    for name, value in headers.items():
+        names = env_references(value)
+        if any(not n.startswith(MCP_ENV_PREFIX) for n in names):
+            raise ValueError(f"header {name!r}: only {MCP_ENV_PREFIX}* variables may be used")
+        if _CREDENTIAL_HEADER.search(name) and not names:
+            raise ValueError(
+                f"header {name!r} carries a credential: write ${{{MCP_ENV_PREFIX}…}} and set "
+                "that environment variable on the server (no secrets in workflow files)"
+            )
+    return headers
+
+
+McpHeaders = Annotated[dict[str, str], AfterValidator(_configured_headers)]
+
+
+class ToolNames(Strict):
+    tool_names: list[str]
+
+
+class ApprovalFilter(Strict):
+    """Per tool: the tools named under ``always`` ask; those under ``never`` do not;
+    any other asks (as OpenAI's ``require_approval`` filter reads)."""
+
+    always: ToolNames | None = None
+    never: ToolNames | None = None
+
+    def asks_for(self, tool: str) -> bool:
+        if self.always is not None and tool in self.always.tool_names:
+            return True
+        return not (self.never is not None and tool in self.never.tool_names)
+
+
+RequireApproval = Literal["always", "never"] | ApprovalFilter
+
+
+def asks_approval(rule: RequireApproval, tool: str) -> bool:
+    if isinstance(rule, ApprovalFilter):
+        return rule.asks_for(tool)
+    return rule == "always"
+
+
 class McpTool(Strict):
-    """Tools of a remote MCP server (streamable HTTP transport)."""
+    """Tools of a remote MCP server (streamable HTTP transport), offered to an agent."""
 
     type: Literal["mcp"]
     server_label: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
     server_url: Annotated[str, StringConstraints(pattern=r"^https?://")]
     allowed_tools: list[str] | None = None
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: McpHeaders = Field(default_factory=dict)
 
 
 Tool = Annotated[ClientTool | FileSearchTool | McpTool, Field(discriminator="type")]
@@ -234,6 +289,39 @@ class GuardrailsNode(Strict):
     next: GuardrailPorts = GuardrailPorts()
 
 
+class McpPorts(Strict):
+    on_result: Target = None
+    on_reject: Target = None  # the user denied the call
+    on_error: Target = None  # the server failed or refused (unwired: the run fails)
+
+
+class McpNode(Strict):
+    """Calls one tool of an MCP server: ``tool`` (CEL, a name among ``allowed_tools``)
+    with ``arguments`` (CEL, an object). With approval required, the user is asked in
+    the thread first (a card naming the tool and its arguments) and the run waits."""
+
+    type: Literal["mcp"]
+    server_label: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    server_url: Annotated[str, StringConstraints(pattern=r"^https?://")]
+    headers: McpHeaders = Field(default_factory=dict)
+    allowed_tools: list[str] | None = None
+    tool: Expression
+    arguments: Expression = "{}"
+    require_approval: RequireApproval = "always"
+    approval_message: str | None = None
+    next: McpPorts = McpPorts()
+
+    def as_server(self) -> McpTool:
+        """The server part, as the MCP client takes it."""
+        return McpTool(
+            type="mcp",
+            server_label=self.server_label,
+            server_url=self.server_url,
+            allowed_tools=self.allowed_tools,
+            headers=self.headers,
+        )
+
+
 class ApprovalPorts(Strict):
     on_approve: Target = None
     on_reject: Target = None
@@ -277,7 +365,8 @@ Node = Annotated[
     | FileSearchNode
     | GuardrailsNode
     | UserApprovalNode
-    | ClassifyNode,
+    | ClassifyNode
+    | McpNode,
     Field(discriminator="type"),
 ]
 
@@ -331,7 +420,7 @@ def ports(node: Node) -> dict[str, str | None]:
     if isinstance(node, IfElseNode):
         wired = {f"cases[{index}]": case.next for index, case in enumerate(node.cases)}
         return {**wired, "else": node.else_}
-    if isinstance(node, GuardrailsNode | UserApprovalNode):
+    if isinstance(node, GuardrailsNode | UserApprovalNode | McpNode):
         return dict(node.next.model_dump())
     if isinstance(node, ClassifyNode):
         return {f"categories[{index}]": c.next for index, c in enumerate(node.categories)}
@@ -344,6 +433,7 @@ __all__ = [
     "SCHEMA",
     "AgentNode",
     "AgentOutput",
+    "ApprovalFilter",
     "ApprovalPorts",
     "Assignment",
     "Case",
@@ -360,12 +450,15 @@ __all__ = [
     "IfElseNode",
     "JailbreakCheck",
     "JsonSchemaOutput",
+    "McpNode",
+    "McpPorts",
     "McpTool",
     "ModerationCheck",
     "Node",
     "NoteNode",
     "PiiCheck",
     "Reasoning",
+    "RequireApproval",
     "SetStateNode",
     "StateVariable",
     "TextOutput",
@@ -376,5 +469,7 @@ __all__ = [
     "WhileNode",
     "WidgetOutput",
     "Workflow",
+    "asks_approval",
+    "env_references",
     "ports",
 ]

@@ -18,6 +18,7 @@ from .approval import user_approval
 from .classify import classify
 from .flow import end, if_else, note, set_state, transform
 from .guardrails import guardrails
+from .mcp import mcp_call
 from .search import file_search
 
 Handler = Callable[[RunContext, Step[Any]], HandlerEvents]
@@ -29,6 +30,7 @@ HANDLERS: dict[str, Handler] = {
     "file_search": file_search,
     "guardrails": guardrails,
     "if_else": if_else,
+    "mcp": mcp_call,
     "note": note,
     "set_state": set_state,
     "transform": transform,

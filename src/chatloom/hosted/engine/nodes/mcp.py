@@ -1,20 +1,48 @@
-"""MCP servers' tools for agents (the transport is :mod:`..mcp`)."""
+"""MCP servers: their tools offered to agents, and the MCP node (one call, maybe approved).
+
+The transport is :mod:`..mcp`. Header values name server configuration as
+``${CHATLOOM_MCP_…}``; they are filled from the environment when a run connects, so a
+credential is never in the workflow file (the loader refuses one written in clear).
+"""
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any
 
 import httpx
 
 from ....agents import AgentContext, FunctionTool
-from ...workflow.model import McpTool
-from ..context import WorkflowRunError
-from ..mcp import McpError, McpSession
+from ....types import ProgressUpdateEvent, ThreadItemDoneEvent
+from ...workflow.model import McpNode, McpTool, asks_approval, env_references
+from ..approvals import approval_prompt
+from ..context import RunContext, WorkflowRunError
+from ..mcp import TIMEOUT, McpError, McpSession
+from ..outcomes import Continue, HandlerEvents, Step, Suspend
 from .tools import schema_tool
+
+MAX_ARGUMENTS_SHOWN = 500  # characters of the arguments on the approval card
+
+
+def configured(spec: McpTool) -> McpTool:
+    """``spec`` with each ``${NAME}`` in its headers replaced from the environment."""
+    headers = {}
+    for name, value in spec.headers.items():
+        for variable in env_references(value):
+            setting = os.environ.get(variable)
+            if setting is None:
+                raise WorkflowRunError(
+                    f"MCP server {spec.server_label}: set {variable} on the server "
+                    f"(header {name!r} needs it)"
+                )
+            value = value.replace("${" + variable + "}", setting)
+        headers[name] = value
+    return spec.model_copy(update={"headers": headers})
 
 
 async def mcp_tools(node_id: str, spec: McpTool, http: httpx.AsyncClient) -> list[FunctionTool]:
-    session = McpSession(spec, http)
+    session = McpSession(configured(spec), http)
     try:
         listed = await session.start()
     except McpError as error:
@@ -35,3 +63,71 @@ async def mcp_tools(node_id: str, spec: McpTool, http: httpx.AsyncClient) -> lis
         )
 
     return [make(tool) for tool in listed]
+
+
+async def mcp_call(ctx: RunContext, step: Step[McpNode]) -> HandlerEvents:
+    node = step.node
+    if step.answer is not None:  # resumed: the call the user was asked about
+        call = step.input
+        if step.answer != "on_approve":
+            yield Continue({**call, "rejected": True}, port="on_reject")
+            return
+    else:
+        call = await _call_of(ctx, step)
+        if asks_approval(node.require_approval, call["tool"]):
+            prompt = await _ask(ctx, step, call["tool"], call["arguments"])
+            yield prompt
+            yield Suspend("tool_approval", prompt.item.id, resume_input=call)
+            return
+    tool, arguments = call["tool"], call["arguments"]
+    yield ProgressUpdateEvent(icon="bolt", text=f"{node.server_label}: {tool}…")
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+            session = McpSession(configured(node.as_server()), http)
+            offered = {t["name"] for t in await session.start()}
+            if tool not in offered:
+                raise McpError(f"MCP server {node.server_label} offers no tool {tool!r}")
+            text = await session.call(tool, arguments)
+    except McpError as error:
+        if node.next.on_error is None:
+            raise WorkflowRunError(f"Workflow node '{step.node_id}': {error}") from None
+        yield Continue({**call, "error": str(error)}, port="on_error")
+        return
+    yield Continue({**call, "output_text": text}, port="on_result")
+
+
+async def _call_of(ctx: RunContext, step: Step[McpNode]) -> dict[str, Any]:
+    """The tool (one of the allowed) and the arguments (an object) the node calls with."""
+    node = step.node
+    tool = await ctx.evaluate(step, "tool", node.tool)
+    arguments = await ctx.evaluate(step, "arguments", node.arguments)
+    allowed = node.allowed_tools
+    if not isinstance(tool, str) or (allowed is not None and tool not in allowed):
+        raise WorkflowRunError(
+            f"Workflow node '{step.node_id}': tool {tool!r} is not among its allowed tools."
+        )
+    if not isinstance(arguments, dict):
+        raise WorkflowRunError(f"Workflow node '{step.node_id}' (arguments): not an object.")
+    return {"tool": tool, "arguments": arguments}
+
+
+async def _ask(
+    ctx: RunContext, step: Step[McpNode], tool: str, arguments: dict[str, Any]
+) -> ThreadItemDoneEvent:
+    """The card that asks the user to allow the call (the answer resumes the node)."""
+    node = step.node
+    if node.approval_message:
+        message = await ctx.render(step, "approval_message", node.approval_message)
+    else:
+        shown = json.dumps(arguments, ensure_ascii=False)
+        if len(shown) > MAX_ARGUMENTS_SHOWN:
+            shown = shown[:MAX_ARGUMENTS_SHOWN] + "…"
+        message = f"Allow {node.server_label} to run {tool} with {shown}?"
+    return approval_prompt(
+        item_id=ctx.new_id("message"),
+        thread_id=ctx.thread.id,
+        message=message,
+        approve="Allow",
+        reject="Deny",
+        as_card=True,
+    )
