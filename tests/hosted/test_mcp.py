@@ -260,3 +260,54 @@ nodes:
 """
     with pytest.raises(WorkflowError, match=re.escape(problem)):
         parse_workflow(parse_text(text, ".yaml"))
+
+
+AGENT_APPROVAL = """
+id: wf_mcp_gate
+start: helper
+nodes:
+  helper:
+    type: agent
+    instructions: Use the shop tools.
+    tools:
+      - type: mcp
+        server_label: shop
+        server_url: "{url}"
+        allowed_tools: [order_status]
+        require_approval: always
+"""
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_an_agents_mcp_call_waits_for_the_users_approval(
+    hosted: Hosted, endpoint: ScriptedEndpoint, mcp: tuple[McpServer, str], decision: str
+) -> None:
+    server, url = mcp
+    workflow_id = hosted.publish(AGENT_APPROVAL.format(url=url))
+    endpoint.script([CallTool("order_status", {"order": "7"})])
+    secret = hosted.session(workflow={"id": workflow_id})["client_secret"]
+    first = hosted.events(secret, create("where is order 7?"))
+    [card] = done_items(first, "widget")
+    assert (
+        card["widget"]["children"][0]["value"]
+        == 'Allow shop to run order_status with {"order": "7"}?'
+    )
+    assert server.calls == [] and len(endpoint.exchanges) == 1  # the turn paused at the call
+
+    endpoint.script([Say("Here is what I found.")])
+    thread_id = next(e["thread"]["id"] for e in first if e["type"] == "thread.created")
+    second = hosted.events(secret, action(thread_id, card["id"], decision))
+    [answer] = done_items(second, "assistant_message")
+    assert answer["content"][0]["text"] == "Here is what I found."
+    told = [
+        m["content"] for m in endpoint.exchanges[-1].body["messages"] if m["role"] == "assistant"
+    ]
+    if decision == "approve":
+        assert server.calls == [{"name": "order_status", "arguments": {"order": "7"}}]
+        assert told[-1].endswith("Its result: Order 7 ships tomorrow.")
+    else:
+        assert server.calls == []
+        assert (
+            told[-1]
+            == 'The user denied the call shop: order_status with {"order": "7"}; it was not made.'
+        )

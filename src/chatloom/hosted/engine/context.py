@@ -108,6 +108,10 @@ class Conversation:
     hidden_ids: set[str] = field(default_factory=set)  # shown, but not in agents' history
     model_only: list[InputItem] = field(default_factory=list)  # in history, never shown
     masks: list[list[str] | None] = field(default_factory=list)  # PII checks' entities
+    # An agent's MCP call waiting for the user's approval, and the calls already decided
+    # (by their server, tool and arguments): approved ones run, denied ones are refused.
+    pending_call: dict[str, Any] | None = None
+    decided_calls: dict[str, bool] = field(default_factory=dict)
 
     async def redact(self, text: str) -> str:
         return await masked(text, self.masks)

@@ -161,6 +161,8 @@ class McpTool(Strict):
     server_url: Annotated[str, StringConstraints(pattern=r"^https?://")]
     allowed_tools: list[str] | None = None
     headers: McpHeaders = Field(default_factory=dict)
+    # Whether the user approves each call first (the agent's turn pauses for the answer).
+    require_approval: RequireApproval = "never"
 
 
 Tool = Annotated[ClientTool | FileSearchTool | McpTool, Field(discriminator="type")]
@@ -319,6 +321,7 @@ class McpNode(Strict):
             server_url=self.server_url,
             allowed_tools=self.allowed_tools,
             headers=self.headers,
+            require_approval=self.require_approval,
         )
 
 

@@ -27,14 +27,21 @@ from ....types import (
     ThreadStreamEvent,
     WidgetItem,
 )
-from ...workflow.model import AgentNode, ClientTool, FileSearchTool, JsonSchemaOutput, WidgetOutput
+from ...workflow.model import (
+    AgentNode,
+    ClientTool,
+    FileSearchTool,
+    JsonSchemaOutput,
+    McpTool,
+    WidgetOutput,
+)
 from ..context import RunContext, WorkflowRunError
 from ..mcp import TIMEOUT as MCP_TIMEOUT
 from ..offload import OverBudget, off_loop
 from ..outcomes import Continue, HandlerEvents, Step, Stop, Suspend
 from ..structured import StructuredOutputError, ask_json
 from ..templates import TemplateError, compile_template, render_widget
-from .mcp import mcp_tools
+from .mcp import ask_approval, decide_pending, mcp_tools
 from .search import file_search_tool
 from .tools import schema_tool
 
@@ -56,6 +63,10 @@ def _message_text(item: AssistantMessageItem) -> str:
 
 async def agent(ctx: RunContext, step: Step[AgentNode]) -> HandlerEvents:
     node = step.node
+    if step.answer is not None:  # resumed: the user answered about an MCP call
+        servers = [tool for tool in node.tools if isinstance(tool, McpTool)]
+        await decide_pending(ctx, servers, step.input["call"], step.answer == "on_approve")
+        step = Step(step.node_id, node, step.input["input"])
     instructions = (
         await ctx.render(step, "instructions", node.instructions) or "You are a helpful assistant."
     )
@@ -83,6 +94,14 @@ async def agent(ctx: RunContext, step: Step[AgentNode]) -> HandlerEvents:
     if context.client_tool_call is not None:
         yield Suspend("client_tool")
         return
+    pending = ctx.conversation.pending_call
+    if pending is not None:
+        ctx.conversation.pending_call = None
+        prompt = await ask_approval(ctx, pending["server"], pending["tool"], pending["arguments"])
+        yield prompt
+        call = {"input": step.input, "call": pending}
+        yield Suspend("tool_approval", prompt.item.id, resume_input=call)
+        return
     yield Continue(value)
 
 
@@ -103,7 +122,7 @@ async def _tools(
         elif isinstance(spec, FileSearchTool):
             tools.append(file_search_tool(ctx, spec))
         else:
-            tools += await mcp_tools(step.node_id, spec, http)
+            tools += await mcp_tools(ctx, step.node_id, spec, http)
     return tools
 
 

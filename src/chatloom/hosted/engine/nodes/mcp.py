@@ -41,28 +41,78 @@ def configured(spec: McpTool) -> McpTool:
     return spec.model_copy(update={"headers": headers})
 
 
-async def mcp_tools(node_id: str, spec: McpTool, http: httpx.AsyncClient) -> list[FunctionTool]:
+def call_key(server: str, tool: str, arguments: Any) -> str:
+    return json.dumps([server, tool, arguments], sort_keys=True, default=str)
+
+
+async def mcp_tools(
+    ctx: RunContext, node_id: str, spec: McpTool, http: httpx.AsyncClient
+) -> list[FunctionTool]:
+    """The server's allowed tools for an agent. A tool that needs approval asks once per
+    call (server, tool, arguments): the call is left pending and the agent's turn ends;
+    the agent node shows the question and runs again with the answer."""
     session = McpSession(configured(spec), http)
     try:
         listed = await session.start()
     except McpError as error:
         raise WorkflowRunError(f"Workflow node '{node_id}': {error}") from None
+    conversation = ctx.conversation
 
-    def make(tool: dict[str, Any]) -> FunctionTool:
+    def make(listed_tool: dict[str, Any]) -> FunctionTool:
+        name = str(listed_tool["name"])
+        gated = asks_approval(spec.require_approval, name)
+
         async def call(agent: AgentContext[Any], arguments: dict[str, Any]) -> str:
-            return await session.call(tool["name"], arguments)
+            decided = conversation.decided_calls.get(call_key(spec.server_label, name, arguments))
+            if not gated or decided is True:
+                return await session.call(name, arguments)
+            if decided is False:
+                return "The user denied this call."
+            conversation.pending_call = {
+                "server": spec.server_label,
+                "tool": name,
+                "arguments": arguments,
+            }
+            tool.ends_turn = True  # the runner asks no more of the model this turn
+            return "This call waits for the user's approval."
 
-        schema = tool.get("inputSchema")
-        return schema_tool(
-            str(tool["name"]),
-            str(tool.get("description") or ""),
+        schema = listed_tool.get("inputSchema")
+        tool = schema_tool(
+            name,
+            str(listed_tool.get("description") or ""),
             schema if isinstance(schema, dict) else {"type": "object"},
             call,
-            title=f"{spec.server_label}: {tool['name']}",
+            title=f"{spec.server_label}: {name}",
             icon="bolt",
         )
+        return tool
 
-    return [make(tool) for tool in listed]
+    return [make(listed_tool) for listed_tool in listed]
+
+
+async def decide_pending(
+    ctx: RunContext, servers: list[McpTool], call: dict[str, Any], approved: bool
+) -> None:
+    """Make (or refuse) an agent's call the user answered; what happened reaches the
+    model as a message when the agent runs again."""
+    key = call_key(call["server"], call["tool"], call["arguments"])
+    ctx.conversation.decided_calls[key] = approved
+    shown = f"{call['server']}: {call['tool']} with {json.dumps(call['arguments'])}"
+    if approved:
+        spec = next(s for s in servers if s.server_label == call["server"])
+        try:
+            async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+                session = McpSession(configured(spec), http)
+                await session.start()
+                result = await session.call(call["tool"], call["arguments"])
+        except McpError as error:
+            result = f"(failed: {error})"
+        note = f"The user approved the call {shown}. Its result: {result}"
+    else:
+        note = f"The user denied the call {shown}; it was not made."
+    ctx.conversation.model_only.append(
+        {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": note}]}
+    )
 
 
 async def mcp_call(ctx: RunContext, step: Step[McpNode]) -> HandlerEvents:
@@ -75,7 +125,12 @@ async def mcp_call(ctx: RunContext, step: Step[McpNode]) -> HandlerEvents:
     else:
         call = await _call_of(ctx, step)
         if asks_approval(node.require_approval, call["tool"]):
-            prompt = await _ask(ctx, step, call["tool"], call["arguments"])
+            message = node.approval_message and await ctx.render(
+                step, "approval_message", node.approval_message
+            )
+            prompt = await ask_approval(
+                ctx, node.server_label, call["tool"], call["arguments"], message or None
+            )
             yield prompt
             yield Suspend("tool_approval", prompt.item.id, resume_input=call)
             return
@@ -111,18 +166,15 @@ async def _call_of(ctx: RunContext, step: Step[McpNode]) -> dict[str, Any]:
     return {"tool": tool, "arguments": arguments}
 
 
-async def _ask(
-    ctx: RunContext, step: Step[McpNode], tool: str, arguments: dict[str, Any]
+async def ask_approval(
+    ctx: RunContext, server: str, tool: str, arguments: Any, message: str | None = None
 ) -> ThreadItemDoneEvent:
-    """The card that asks the user to allow the call (the answer resumes the node)."""
-    node = step.node
-    if node.approval_message:
-        message = await ctx.render(step, "approval_message", node.approval_message)
-    else:
+    """The card that asks the user to allow a call (the answer resumes the node)."""
+    if message is None:
         shown = json.dumps(arguments, ensure_ascii=False)
         if len(shown) > MAX_ARGUMENTS_SHOWN:
             shown = shown[:MAX_ARGUMENTS_SHOWN] + "…"
-        message = f"Allow {node.server_label} to run {tool} with {shown}?"
+        message = f"Allow {server} to run {tool} with {shown}?"
     return approval_prompt(
         item_id=ctx.new_id("message"),
         thread_id=ctx.thread.id,
