@@ -266,6 +266,37 @@ class PiiCheck(Strict):
 class ModerationCheck(Strict):
     type: Literal["moderation"]
     categories: list[str] | None = None
+    model: str | None = None  # any model the provider serves (a small local one works)
+
+
+class NsfwCheck(Strict):
+    """Sexual or otherwise not-safe-for-work text, judged by a model."""
+
+    type: Literal["nsfw"]
+    model: str | None = None
+    confidence_threshold: Annotated[float, Field(ge=0, le=1)] = 0.7
+
+
+class UrlFilterCheck(Strict):
+    """URLs in the text: schemes and hosts against allow/deny lists (a host matches its
+    subdomains too). With ``allow`` empty, every host not denied passes."""
+
+    type: Literal["url_filter"]
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+    allowed_schemes: list[str] = Field(default_factory=lambda: ["https", "http"])
+    block_userinfo: bool = True  # https://user:pass@host… hides the real host from readers
+
+
+class HallucinationCheck(Strict):
+    """Claims in the text (usually an agent's answer) that the documents of ``store`` do
+    not support, judged by a model against file-search results for the text."""
+
+    type: Literal["hallucination"]
+    store: str
+    model: str | None = None
+    max_results: Annotated[int, Field(ge=1, le=20)] = 5
+    confidence_threshold: Annotated[float, Field(ge=0, le=1)] = 0.7
 
 
 class JailbreakCheck(Strict):
@@ -274,7 +305,10 @@ class JailbreakCheck(Strict):
     confidence_threshold: Annotated[float, Field(ge=0, le=1)] = 0.7
 
 
-GuardrailCheck = Annotated[PiiCheck | ModerationCheck | JailbreakCheck, Field(discriminator="type")]
+GuardrailCheck = Annotated[
+    PiiCheck | ModerationCheck | JailbreakCheck | NsfwCheck | UrlFilterCheck | HallucinationCheck,
+    Field(discriminator="type"),
+]
 
 
 class GuardrailPorts(Strict):
@@ -450,6 +484,7 @@ __all__ = [
     "GuardrailCheck",
     "GuardrailPorts",
     "GuardrailsNode",
+    "HallucinationCheck",
     "IfElseNode",
     "JailbreakCheck",
     "JsonSchemaOutput",
@@ -459,6 +494,7 @@ __all__ = [
     "ModerationCheck",
     "Node",
     "NoteNode",
+    "NsfwCheck",
     "PiiCheck",
     "Reasoning",
     "RequireApproval",
@@ -467,6 +503,7 @@ __all__ = [
     "TextOutput",
     "Tool",
     "TransformNode",
+    "UrlFilterCheck",
     "UserApprovalNode",
     "WhileBody",
     "WhileNode",

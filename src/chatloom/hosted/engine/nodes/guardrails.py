@@ -16,7 +16,7 @@ async def guardrails(ctx: RunContext, step: Step[GuardrailsNode]) -> HandlerEven
     text = str(await ctx.evaluate(step, "input", node.input))
     yield ProgressUpdateEvent(icon="check-circle", text="Checking the message…")
     try:
-        outcome = await run_checks(ctx.provider, list(node.checks), text)
+        outcome = await run_checks(ctx.provider, ctx.search, list(node.checks), text)
     except (StructuredOutputError, GuardrailError, CustomStreamError) as error:
         message = getattr(error, "message", None) or str(error)
         if node.continue_on_error:
