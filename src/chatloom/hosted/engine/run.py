@@ -133,6 +133,9 @@ class WorkflowRun:
         except Exception as error:
             self._finish("failed", str(getattr(error, "message", None) or error))
             raise
+        except BaseException:  # the client went away, or the server is stopping
+            self._finish("failed", "interrupted")
+            raise
         outcome = exit.outcome
         if isinstance(outcome, Stop):
             self._finish("stopped", outcome.reason)
