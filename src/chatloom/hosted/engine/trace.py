@@ -27,6 +27,9 @@ Status = Literal["running", "completed", "suspended", "stopped", "failed"]
 
 def bounded(value: Any) -> Any:
     """``value`` as JSON, or a preview of it when its JSON is longer than the cap."""
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:  # no need to copy it all
+        text = json.dumps(value[: MAX_VALUE_CHARS + 1], ensure_ascii=False)
+        return {"truncated": True, "chars": len(value) + 2, "preview": text[:MAX_VALUE_CHARS]}
     text = json.dumps(value, ensure_ascii=False, default=str)
     if len(text) <= MAX_VALUE_CHARS:
         return json.loads(text)
