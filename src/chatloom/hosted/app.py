@@ -30,7 +30,7 @@ from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
 from .directory import DirectoryStore, ThreadDirectory
 from .documents import DocumentIndex
-from .engine.run import Engine
+from .engine import Engine, SQLiteTraceStore, SQLiteWorkflowStateStore
 from .engine.server import WorkflowServer
 from .errors import APIError, api_error_handler
 from .ratelimit import SlidingWindowLimiter
@@ -80,6 +80,8 @@ def create_hosted_app(
         documents_root=repository.folder,
         attachment_store=attachment_store,
         model=model,
+        states=SQLiteWorkflowStateStore(database),
+        traces=SQLiteTraceStore(database),
     )
     server = WorkflowServer(hosted_store, repository, engine, attachment_store)
     api = HostedAPI(
@@ -90,6 +92,8 @@ def create_hosted_app(
         directory=directory,
         admin_keys=keys,
         limiter=limiter or SlidingWindowLimiter(),
+        traces=engine.traces,
+        states=engine.states,
     )
 
     async def health(request: Request) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""``chatloom workflow validate|publish|import`` and ``chatloom hosted serve <folder>``."""
+"""``chatloom workflow validate|publish|import|trace`` and ``chatloom hosted serve <folder>``."""
 
 from __future__ import annotations
 
@@ -102,13 +102,82 @@ def import_(args: argparse.Namespace) -> int:
     return 0
 
 
+def _admin_keys(variable: str) -> list[str]:
+    return [key for key in re.split(r"[\s,]+", os.environ.get(variable, "")) if key]
+
+
+def trace(args: argparse.Namespace) -> int:
+    """Print a thread's workflow runs, fetched from a hosted server's admin API."""
+    import httpx
+
+    keys = _admin_keys(args.admin_key_env)
+    if not keys:
+        print(f"Set {args.admin_key_env} to an admin API key of the server.", file=sys.stderr)
+        return 2
+    url = f"{args.url.rstrip('/')}/v1/chatkit/threads/{args.thread_id}/runs"
+    try:
+        response = httpx.get(
+            url,
+            params={"limit": args.limit, **({"item_id": args.item} if args.item else {})},
+            headers={"Authorization": f"Bearer {keys[0]}", "OpenAI-Beta": "chatkit_beta=v1"},
+            timeout=30,
+        )
+    except httpx.HTTPError as error:
+        print(f"{url}: {error}", file=sys.stderr)
+        return 1
+    if response.status_code != 200:
+        print(f"{url}: HTTP {response.status_code} {response.text[:500]}", file=sys.stderr)
+        return 1
+    runs = response.json()["data"]
+    if args.json:
+        print(json.dumps(runs, indent=2, ensure_ascii=False))
+        return 0
+    for run in reversed(runs):  # oldest first, like the thread
+        print(_run_line(run))
+        for step in run["steps"]:
+            print("  " + _step_line(step))
+        if run.get("steps_dropped"):
+            print(f"  … {run['steps_dropped']} more step(s) not kept")
+    if not runs:
+        print("No workflow runs recorded for this thread.")
+    return 0
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _run_line(run: dict[str, Any]) -> str:
+    usage = run.get("usage") or {}
+    line = (
+        f"{run['id']}  {run['started_at']}  {run['trigger']:<8} {run['status']:<10}"
+        f" {run['duration_ms']:>9.1f} ms  model calls {usage.get('calls', 0)}"
+        f"  ({run['workflow_id']}@{run['workflow_version']})"
+    )
+    return line + (f"\n  error: {run['error']}" if run.get("error") else "")
+
+
+def _step_line(step: dict[str, Any]) -> str:
+    outcome = step.get("outcome") or "failed"
+    if outcome == "continue":
+        outcome = f"→ {step.get('port') or '(end of branch)'}"
+    line = (
+        f"{step['node']:<20} {step['type']:<14} {outcome:<16} {step['duration_ms']:>9.1f} ms"
+        f"  calls {step.get('usage', {}).get('calls', 0)}  in {_short(step['input'])}"
+    )
+    if step.get("error"):
+        return f"{line}  error: {step['error']}"
+    return f"{line}  out {_short(step.get('output'))}"
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ..agents import provider_from_env
     from .app import create_hosted_app
 
-    keys = [key for key in re.split(r"[\s,]+", os.environ.get(args.admin_key_env, "")) if key]
+    keys = _admin_keys(args.admin_key_env)
     if not keys:
         print(
             f"Set {args.admin_key_env} to the admin API key(s) servers will use.", file=sys.stderr
@@ -151,7 +220,7 @@ def _disk_files(data: str | None) -> Any:
 
 def add_commands(commands: Any) -> None:
     """Add ``workflow`` and ``hosted`` to the ``chatloom`` command's subparsers."""
-    workflow = commands.add_parser("workflow", help="validate, publish or import workflows")
+    workflow = commands.add_parser("workflow", help="validate, publish, import or trace workflows")
     actions = workflow.add_subparsers(dest="workflow_command", required=True)
     check = actions.add_parser("validate", help="check workflow files (or folders of them)")
     check.add_argument("paths", nargs="+")
@@ -167,6 +236,16 @@ def add_commands(commands: Any) -> None:
     convert.add_argument("-o", "--output", help="the file to write (.yaml or .json)")
     convert.add_argument("--id", help="the workflow id to give it (wf_...)")
     convert.set_defaults(run=import_)
+    traced = actions.add_parser("trace", help="show a thread's workflow runs (node by node)")
+    traced.add_argument("thread_id")
+    traced.add_argument("--url", default="http://127.0.0.1:8000", help="the hosted server")
+    traced.add_argument(
+        "--admin-key-env", default="CHATLOOM_ADMIN_KEY", help="variable holding an admin key"
+    )
+    traced.add_argument("--limit", type=int, default=20, help="how many runs (newest)")
+    traced.add_argument("--item", help="only the runs this thread item started")
+    traced.add_argument("--json", action="store_true", help="print the traces as JSON")
+    traced.set_defaults(run=trace)
 
     hosted = commands.add_parser("hosted", help="serve workflows behind the hosted ChatKit API")
     hosted_actions = hosted.add_subparsers(dest="hosted_command", required=True)

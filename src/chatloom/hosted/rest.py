@@ -1,7 +1,8 @@
 """The hosted REST surface, shape-compatible with OpenAI's ``/v1/chatkit`` API.
 
 Server side (admin API key): create and cancel sessions; list, retrieve and delete
-threads and list their items. Browser side (client secret): the ChatKit protocol at
+threads and list their items; chatloom's own addition, a thread's workflow run traces.
+Browser side (client secret): the ChatKit protocol at
 ``/v1/chatkit/conversation``, rate limited per session. Every error uses OpenAI's
 envelope, so the official SDKs raise their usual exceptions.
 """
@@ -27,6 +28,8 @@ from ..types import Page, SortOrder, Thread, to_wire_json
 from .api_objects import item_object, list_object, thread_object
 from .credentials import AdminKeys, bearer_token
 from .directory import DirectoryStore, ThreadDirectory
+from .engine.state import WorkflowStateStore
+from .engine.trace import MAX_RUNS_PER_THREAD, TraceStore
 from .errors import APIError, from_validation, not_found
 from .ratelimit import SlidingWindowLimiter
 from .sessions import Session, SessionCreateParams, SessionStore
@@ -79,6 +82,11 @@ class ListQuery(BaseModel):
     before: str | None = None
     limit: int = Field(default=20, ge=0, le=100)
     order: SortOrder = "desc"
+
+
+class RunListQuery(ListQuery):
+    limit: int = Field(default=20, ge=1, le=MAX_RUNS_PER_THREAD)
+    item_id: str | None = Field(default=None, min_length=1, max_length=256)
 
 
 class ThreadListQuery(ListQuery):
@@ -145,8 +153,12 @@ class HostedAPI:
         directory: ThreadDirectory,
         admin_keys: AdminKeys,
         limiter: SlidingWindowLimiter,
+        traces: TraceStore,
+        states: WorkflowStateStore,
     ) -> None:
         self.server = server
+        self.traces = traces
+        self.states = states
         self.repository = repository
         self.sessions = sessions
         self.store = store
@@ -172,6 +184,11 @@ class HostedAPI:
             Route(
                 "/v1/chatkit/threads/{thread_id}/items",
                 admin(self.list_items),
+                methods=["GET"],
+            ),
+            Route(
+                "/v1/chatkit/threads/{thread_id}/runs",
+                admin(self.list_runs),
                 methods=["GET"],
             ),
             Route("/v1/chatkit/conversation", _api(self.conversation), methods=["POST"]),
@@ -268,7 +285,17 @@ class HostedAPI:
         # Through the protocol, so attachments go with the thread exactly as there.
         body = json.dumps({"type": "threads.delete", "params": {"thread_id": thread_id}})
         await self.server.process(body, context)
+        await self.states.delete(thread_id)
+        await self.traces.delete(thread_id)
         return JSONResponse({"id": thread_id, "object": "chatkit.thread.deleted", "deleted": True})
+
+    async def list_runs(self, request: Request) -> Response:
+        """The thread's workflow run traces, newest first (chatloom's own route)."""
+        thread_id = request.path_params["thread_id"]
+        query: RunListQuery = _query(RunListQuery, request)
+        await self._owner(thread_id)
+        runs = await self.traces.list(thread_id, query.limit, query.item_id)
+        return JSONResponse(list_object(runs, has_more=False))
 
     async def list_items(self, request: Request) -> Response:
         thread_id = request.path_params["thread_id"]

@@ -5,11 +5,15 @@
   confirm/cancel action) and a client tool's output resume the suspended run;
 * a widget action whose type the workflow routes (``on_action``) runs from that node;
 * an untitled thread gets a title from its first message when the session allows it.
+
+Each turn holds the thread's workflow state for its whole run (one run per thread at a
+time) and commits it only when the run finishes without failing; each run's trace is
+kept whatever happened.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from ...agents import generate_title
@@ -18,7 +22,6 @@ from ...server import ChatKitServer
 from ...store import AttachmentStore, Store
 from ...types import (
     Action,
-    StructuredInputItem,
     ThreadMetadata,
     ThreadStreamEvent,
     UserMessageItem,
@@ -26,7 +29,13 @@ from ...types import (
 )
 from ..workflow.model import UserApprovalNode, Workflow
 from ..workflow.repository import WorkflowRepository
-from .run import APPROVAL_ACTION, Engine, WorkflowRun, answered_card
+from .approvals import APPROVAL_ACTION, answered_card, approved_answer
+from .context import Engine
+from .run import WorkflowRun
+from .state import RunRecord, StateConflict, ThreadBusy
+from .trace import RunTrace
+
+Turn = Callable[[WorkflowRun, RunRecord], AsyncIterator[ThreadStreamEvent]]
 
 
 def _user_text(message: UserMessageItem | None) -> str:
@@ -53,15 +62,53 @@ class WorkflowServer(ChatKitServer[Any]):
         session = context.session
         return self.repository.resolve(session.workflow_id, session.workflow_version)
 
-    def _run(self, thread: ThreadMetadata, context: Any, text: str = "") -> WorkflowRun:
-        return WorkflowRun(
-            self.engine,
-            self.workflow_for(context),
-            thread,
-            context,
-            session_state=context.session.state_variables,
-            input_text=text,
-        )
+    async def _turn(
+        self,
+        thread: ThreadMetadata,
+        context: Any,
+        turn: Turn,
+        *,
+        text: str = "",
+        trigger: str,
+        item_id: str | None,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """One run under the thread's state transaction; its trace kept in any case."""
+        workflow = self.workflow_for(context)
+        trace = RunTrace(thread.id, item_id, workflow.id, workflow.version, trigger)
+        run: WorkflowRun | None = None
+        try:
+            async with self.engine.states.transaction(thread.id) as slot:
+                record = slot.record or RunRecord.legacy(thread)
+                run = WorkflowRun(
+                    self.engine,
+                    workflow,
+                    thread,
+                    context,
+                    record=record,
+                    trace=trace,
+                    session_state=context.session.state_variables,
+                    input_text=text,
+                )
+                async for event in turn(run, record):
+                    yield event
+                if run.result is not None:
+                    slot.save(run.result)
+        except ThreadBusy as error:
+            raise CustomStreamError(f"{error}; try again in a moment.") from None
+        except StateConflict:
+            raise CustomStreamError(
+                "This conversation changed while the answer was being made; nothing was "
+                "saved from it. Try again."
+            ) from None
+        finally:
+            if trace.steps:
+                await self.engine.traces.add(trace)
+        titling = context.session.configuration.automatic_thread_titling.enabled
+        if titling and thread.title is None and text:
+            # From the masked text: a title request is model input like any other.
+            thread.title = await generate_title(
+                self.engine.provider, await run.redact(text), model=self.engine.model
+            )
 
     async def respond(
         self,
@@ -69,42 +116,33 @@ class WorkflowServer(ChatKitServer[Any]):
         input_user_message: UserMessageItem | None,
         context: Any,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        text = _user_text(input_user_message)
-        run = self._run(thread, context, text)
-        suspended = run.record.suspended
-        if input_user_message is not None:
-            events = run.start()
-        elif suspended is not None and suspended.kind == "client_tool":
-            events = run.resume(None)
-        elif suspended is not None and suspended.item_id is not None:
-            approved = await self._approved(thread, suspended.item_id, run, context)
-            events = run.resume("on_approve" if approved else "on_reject")
-        else:
-            return
-        async for event in events:
-            yield event
-        titling = context.session.configuration.automatic_thread_titling.enabled
-        if titling and thread.title is None and text:
-            # From the masked text: a title request is model input like any other.
-            thread.title = await generate_title(
-                self.engine.provider, run.redact(text), model=self.engine.model
-            )
+        async def turn(run: WorkflowRun, record: RunRecord) -> AsyncIterator[ThreadStreamEvent]:
+            suspended = record.suspended
+            if input_user_message is not None:
+                events = run.start()
+            elif suspended is not None and suspended.kind == "client_tool":
+                events = run.resume(None)
+            elif suspended is not None and suspended.item_id is not None:
+                item = await self.store.load_item(thread.id, suspended.item_id, context)
+                node = run.workflow.all_nodes().get(suspended.node)
+                approved = isinstance(node, UserApprovalNode) and approved_answer(
+                    item, node.approve_label
+                )
+                events = run.resume("on_approve" if approved else "on_reject")
+            else:
+                return
+            async for event in events:
+                yield event
 
-    async def _approved(
-        self, thread: ThreadMetadata, item_id: str, run: WorkflowRun, context: Any
-    ) -> bool:
-        item = await self.store.load_item(thread.id, item_id, context)
-        node = (
-            run.workflow.all_nodes().get(run.record.suspended.node)
-            if run.record.suspended
-            else None
-        )
-        if not isinstance(item, StructuredInputItem) or not isinstance(node, UserApprovalNode):
-            return False
-        answer = item.inputs[0].answer if item.inputs else None
-        return (
-            answer is not None and not answer.skipped and answer.values[:1] == [node.approve_label]
-        )
+        async for event in self._turn(
+            thread,
+            context,
+            turn,
+            text=_user_text(input_user_message),
+            trigger="message" if input_user_message else "resume",
+            item_id=input_user_message.id if input_user_message else None,
+        ):
+            yield event
 
     async def action(
         self,
@@ -113,9 +151,8 @@ class WorkflowServer(ChatKitServer[Any]):
         sender: WidgetItem | None,
         context: Any,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        run = self._run(thread, context)
-        suspended = run.record.suspended
-        if action.type == APPROVAL_ACTION:
+        async def approval(run: WorkflowRun, record: RunRecord) -> AsyncIterator[ThreadStreamEvent]:
+            suspended = record.suspended
             if suspended is None or sender is None or sender.id != suspended.item_id:
                 raise CustomStreamError("This approval is no longer pending.")
             approved = (
@@ -124,15 +161,24 @@ class WorkflowServer(ChatKitServer[Any]):
             yield answered_card(sender, approved)
             async for event in run.resume("on_approve" if approved else "on_reject"):
                 yield event
-            return
-        target = run.workflow.on_action.get(action.type)
-        if target is None:
-            raise CustomStreamError(f"This assistant does not handle the action '{action.type}'.")
-        value = {
-            "action": {"type": action.type, "payload": action.payload},
-            "widget_item_id": sender.id if sender else None,
-        }
-        async for event in run.start(target, value):
+
+        async def routed(run: WorkflowRun, record: RunRecord) -> AsyncIterator[ThreadStreamEvent]:
+            target = run.workflow.on_action.get(action.type)
+            if target is None:
+                raise CustomStreamError(
+                    f"This assistant does not handle the action '{action.type}'."
+                )
+            value = {
+                "action": {"type": action.type, "payload": action.payload},
+                "widget_item_id": sender.id if sender else None,
+            }
+            async for event in run.start(target, value):
+                yield event
+
+        turn = approval if action.type == APPROVAL_ACTION else routed
+        async for event in self._turn(
+            thread, context, turn, trigger="action", item_id=sender.id if sender else None
+        ):
             yield event
 
 

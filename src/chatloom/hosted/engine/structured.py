@@ -1,60 +1,26 @@
 """JSON answers from any chat model: classification, guardrail checks, structured output.
 
 The provider interface streams text, so the schema goes into the instructions, the
-reply is parsed and checked against the schema, and a reply that does not fit is sent
+reply is parsed and validated against the schema (:mod:`..schemas`: JSON Schema
+2020-12), and a reply that does not fit is sent
 back once with what was wrong. Small local models often answer with plain text: for a
 schema with a single string field, that text is taken as the field's value.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from ...agents.providers.base import ModelProvider, ModelRequest, TextDelta
-
-_KINDS: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
+from ..schemas import SchemaRefused, schema_problems
+from .offload import OverBudget, off_loop
 
 
 class StructuredOutputError(Exception):
     """The model did not produce JSON matching the schema."""
-
-
-def schema_problems(value: Any, schema: Mapping[str, Any], where: str = "$") -> list[str]:
-    """What keeps ``value`` from matching ``schema`` (types, required, enum, properties)."""
-    problems: list[str] = []
-    kinds = schema.get("type")
-    if kinds is not None:
-        names = kinds if isinstance(kinds, list) else [kinds]
-        allowed = tuple(t for name in names for t in _KINDS.get(name, (object,)))
-        is_bool = isinstance(value, bool)
-        if not isinstance(value, allowed) or (is_bool and "boolean" not in names):
-            return [f"{where}: expected {' or '.join(map(str, names))}"]
-    if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{where}: must be one of {json.dumps(schema['enum'])}")
-    if isinstance(value, dict):
-        properties = schema.get("properties") or {}
-        for name in schema.get("required") or []:
-            if name not in value:
-                problems.append(f"{where}.{name}: required")
-        for name, item in value.items():
-            if name in properties:
-                problems += schema_problems(item, properties[name], f"{where}.{name}")
-            elif schema.get("additionalProperties") is False:
-                problems.append(f"{where}.{name}: not allowed")
-    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        for index, item in enumerate(value):
-            problems += schema_problems(item, schema["items"], f"{where}[{index}]")
-    return problems
 
 
 def _parse(text: str) -> Any:
@@ -132,10 +98,13 @@ async def ask_json(
                 return {field: text.strip()}, text
             problem = "The reply was not JSON."
         else:
-            problems = schema_problems(value, schema)
+            try:  # off the event loop: the value is the model's, as big as it made it
+                problems = await off_loop(functools.partial(schema_problems, value, schema))
+            except (SchemaRefused, OverBudget) as error:
+                raise StructuredOutputError(f"the schema cannot be used: {error}") from None
             if not problems:
                 return value, text
-            problem = "The JSON does not match the schema: " + "; ".join(problems[:5])
+            problem = "The JSON does not match the schema: " + "; ".join(problems)
         conversation += [
             {"role": "assistant", "content": text},
             {"role": "user", "content": f"{problem} Answer again with only the JSON."},
@@ -143,4 +112,4 @@ async def ask_json(
     raise StructuredOutputError(problem)
 
 
-__all__ = ["StructuredOutputError", "ask_json", "complete", "schema_problems"]
+__all__ = ["StructuredOutputError", "ask_json", "complete"]

@@ -315,6 +315,12 @@ class _Converter:
                     if isinstance(tool.get("allowed_tools"), list)
                     else {}
                 ),
+                # "always", "never" or {always|never: {tool_names}}, as the export writes it
+                **(
+                    {"require_approval": tool["require_approval"]}
+                    if isinstance(tool.get("require_approval"), str | dict)
+                    else {}
+                ),
             }
         self.warn(label, f"tool of type {kind!r} has no equivalent here and was dropped")
         return None

@@ -24,7 +24,9 @@ from .model import (
     FileSearchNode,
     FileSearchTool,
     GuardrailsNode,
+    HallucinationCheck,
     IfElseNode,
+    McpNode,
     Node,
     SetStateNode,
     TransformNode,
@@ -42,7 +44,7 @@ _TAGS = frozenset(
     {
         "agent", "if_else", "while", "set_state", "transform", "end", "note", "file_search",
         "guardrails", "user_approval", "classify", "text", "json_schema", "widget", "client",
-        "mcp", "pii", "moderation", "jailbreak",
+        "mcp", "pii", "moderation", "jailbreak", "nsfw", "url_filter", "hallucination",
     }
 )  # fmt: skip
 
@@ -188,7 +190,10 @@ def _expressions(node: Node) -> Iterable[tuple[str, str]]:
         yield "query", node.query
     if isinstance(node, GuardrailsNode | ClassifyNode):
         yield "input", node.input
-    for name in ("instructions", "message"):
+    if isinstance(node, McpNode):
+        yield "tool", node.tool
+        yield "arguments", node.arguments
+    for name in ("instructions", "message", "approval_message"):
         text = getattr(node, name, None)
         if isinstance(text, str):
             for expression in placeholders(text):
@@ -301,6 +306,12 @@ def check(workflow: Workflow) -> list[Problem]:
             names = [getattr(tool, "name", None) for tool in node.tools]
             duplicates = {name for name in names if name is not None and names.count(name) > 1}
             problems += [Problem(node_id, "tools", f"two tools named {n!r}") for n in duplicates]
+        if isinstance(node, GuardrailsNode):
+            stores += [
+                (f"checks[{index}].store", check.store)
+                for index, check in enumerate(node.checks)
+                if isinstance(check, HallucinationCheck)
+            ]
         for field, store in stores:
             if store not in workflow.stores:
                 problems.append(Problem(node_id, field, f"store {store!r} is not declared"))

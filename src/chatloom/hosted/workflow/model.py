@@ -11,9 +11,12 @@ Unknown fields are rejected, so a typo fails at load time with the node and fiel
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ..schemas import check_schema
 
 SCHEMA: Literal["chatloom/workflow@1"] = "chatloom/workflow@1"
 
@@ -22,6 +25,14 @@ NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,63
 VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
 Expression = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 Target = NodeId | None
+
+
+def _usable_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    check_schema(schema)  # SchemaRefused is a ValueError: a validation error naming the field
+    return schema
+
+
+OutputSchema = Annotated[dict[str, Any], AfterValidator(_usable_schema)]
 
 
 class Strict(BaseModel):
@@ -52,7 +63,7 @@ class TextOutput(Strict):
 class JsonSchemaOutput(Strict):
     type: Literal["json_schema"]
     name: str = "output"
-    schema_: dict[str, Any] = Field(alias="schema")
+    schema_: OutputSchema = Field(alias="schema")
     strict: bool = True
 
 
@@ -66,7 +77,7 @@ class WidgetOutput(Strict):
     type: Literal["widget"]
     template_file: str | None = None
     template: str | None = None
-    data_schema: dict[str, Any] | None = None
+    data_schema: OutputSchema | None = None
     name: str = "widget"
 
 
@@ -88,14 +99,70 @@ class FileSearchTool(Strict):
     max_results: Annotated[int, Field(ge=1, le=50)] = 5
 
 
+# Header values may name server configuration as ``${CHATLOOM_MCP_NAME}`` (an environment
+# variable, read when the run connects); credentials must come that way, never in clear.
+MCP_ENV_PREFIX = "CHATLOOM_MCP_"
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]{1,128})\}")
+_CREDENTIAL_HEADER = re.compile(r"auth|token|key|secret|cookie|password|session", re.IGNORECASE)
+
+
+def env_references(value: str) -> list[str]:
+    """The environment variables a header value names."""
+    return _ENV_REFERENCE.findall(value)
+
+
+def _configured_headers(headers: dict[str, str]) -> dict[str, str]:
+    for name, value in headers.items():
+        names = env_references(value)
+        if any(not n.startswith(MCP_ENV_PREFIX) for n in names):
+            raise ValueError(f"header {name!r}: only {MCP_ENV_PREFIX}* variables may be used")
+        if _CREDENTIAL_HEADER.search(name) and not names:
+            raise ValueError(
+                f"header {name!r} carries a credential: write ${{{MCP_ENV_PREFIX}…}} and set "
+                "that environment variable on the server (no secrets in workflow files)"
+            )
+    return headers
+
+
+McpHeaders = Annotated[dict[str, str], AfterValidator(_configured_headers)]
+
+
+class ToolNames(Strict):
+    tool_names: list[str]
+
+
+class ApprovalFilter(Strict):
+    """Per tool: the tools named under ``always`` ask; those under ``never`` do not;
+    any other asks (as OpenAI's ``require_approval`` filter reads)."""
+
+    always: ToolNames | None = None
+    never: ToolNames | None = None
+
+    def asks_for(self, tool: str) -> bool:
+        if self.always is not None and tool in self.always.tool_names:
+            return True
+        return not (self.never is not None and tool in self.never.tool_names)
+
+
+RequireApproval = Literal["always", "never"] | ApprovalFilter
+
+
+def asks_approval(rule: RequireApproval, tool: str) -> bool:
+    if isinstance(rule, ApprovalFilter):
+        return rule.asks_for(tool)
+    return rule == "always"
+
+
 class McpTool(Strict):
-    """Tools of a remote MCP server (streamable HTTP transport)."""
+    """Tools of a remote MCP server (streamable HTTP transport), offered to an agent."""
 
     type: Literal["mcp"]
     server_label: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
     server_url: Annotated[str, StringConstraints(pattern=r"^https?://")]
     allowed_tools: list[str] | None = None
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: McpHeaders = Field(default_factory=dict)
+    # Whether the user approves each call first (the agent's turn pauses for the answer).
+    require_approval: RequireApproval = "never"
 
 
 Tool = Annotated[ClientTool | FileSearchTool | McpTool, Field(discriminator="type")]
@@ -199,6 +266,37 @@ class PiiCheck(Strict):
 class ModerationCheck(Strict):
     type: Literal["moderation"]
     categories: list[str] | None = None
+    model: str | None = None  # any model the provider serves (a small local one works)
+
+
+class NsfwCheck(Strict):
+    """Sexual or otherwise not-safe-for-work text, judged by a model."""
+
+    type: Literal["nsfw"]
+    model: str | None = None
+    confidence_threshold: Annotated[float, Field(ge=0, le=1)] = 0.7
+
+
+class UrlFilterCheck(Strict):
+    """URLs in the text: schemes and hosts against allow/deny lists (a host matches its
+    subdomains too). With ``allow`` empty, every host not denied passes."""
+
+    type: Literal["url_filter"]
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+    allowed_schemes: list[str] = Field(default_factory=lambda: ["https", "http"])
+    block_userinfo: bool = True  # https://user:pass@host… hides the real host from readers
+
+
+class HallucinationCheck(Strict):
+    """Claims in the text (usually an agent's answer) that the documents of ``store`` do
+    not support, judged by a model against file-search results for the text."""
+
+    type: Literal["hallucination"]
+    store: str
+    model: str | None = None
+    max_results: Annotated[int, Field(ge=1, le=20)] = 5
+    confidence_threshold: Annotated[float, Field(ge=0, le=1)] = 0.7
 
 
 class JailbreakCheck(Strict):
@@ -207,7 +305,10 @@ class JailbreakCheck(Strict):
     confidence_threshold: Annotated[float, Field(ge=0, le=1)] = 0.7
 
 
-GuardrailCheck = Annotated[PiiCheck | ModerationCheck | JailbreakCheck, Field(discriminator="type")]
+GuardrailCheck = Annotated[
+    PiiCheck | ModerationCheck | JailbreakCheck | NsfwCheck | UrlFilterCheck | HallucinationCheck,
+    Field(discriminator="type"),
+]
 
 
 class GuardrailPorts(Strict):
@@ -222,6 +323,40 @@ class GuardrailsNode(Strict):
     checks: Annotated[list[GuardrailCheck], Field(min_length=1)]
     continue_on_error: bool = False
     next: GuardrailPorts = GuardrailPorts()
+
+
+class McpPorts(Strict):
+    on_result: Target = None
+    on_reject: Target = None  # the user denied the call
+    on_error: Target = None  # the server failed or refused (unwired: the run fails)
+
+
+class McpNode(Strict):
+    """Calls one tool of an MCP server: ``tool`` (CEL, a name among ``allowed_tools``)
+    with ``arguments`` (CEL, an object). With approval required, the user is asked in
+    the thread first (a card naming the tool and its arguments) and the run waits."""
+
+    type: Literal["mcp"]
+    server_label: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    server_url: Annotated[str, StringConstraints(pattern=r"^https?://")]
+    headers: McpHeaders = Field(default_factory=dict)
+    allowed_tools: list[str] | None = None
+    tool: Expression
+    arguments: Expression = "{}"
+    require_approval: RequireApproval = "always"
+    approval_message: str | None = None
+    next: McpPorts = McpPorts()
+
+    def as_server(self) -> McpTool:
+        """The server part, as the MCP client takes it."""
+        return McpTool(
+            type="mcp",
+            server_label=self.server_label,
+            server_url=self.server_url,
+            allowed_tools=self.allowed_tools,
+            headers=self.headers,
+            require_approval=self.require_approval,
+        )
 
 
 class ApprovalPorts(Strict):
@@ -267,7 +402,8 @@ Node = Annotated[
     | FileSearchNode
     | GuardrailsNode
     | UserApprovalNode
-    | ClassifyNode,
+    | ClassifyNode
+    | McpNode,
     Field(discriminator="type"),
 ]
 
@@ -321,7 +457,7 @@ def ports(node: Node) -> dict[str, str | None]:
     if isinstance(node, IfElseNode):
         wired = {f"cases[{index}]": case.next for index, case in enumerate(node.cases)}
         return {**wired, "else": node.else_}
-    if isinstance(node, GuardrailsNode | UserApprovalNode):
+    if isinstance(node, GuardrailsNode | UserApprovalNode | McpNode):
         return dict(node.next.model_dump())
     if isinstance(node, ClassifyNode):
         return {f"categories[{index}]": c.next for index, c in enumerate(node.categories)}
@@ -334,6 +470,7 @@ __all__ = [
     "SCHEMA",
     "AgentNode",
     "AgentOutput",
+    "ApprovalFilter",
     "ApprovalPorts",
     "Assignment",
     "Case",
@@ -347,24 +484,32 @@ __all__ = [
     "GuardrailCheck",
     "GuardrailPorts",
     "GuardrailsNode",
+    "HallucinationCheck",
     "IfElseNode",
     "JailbreakCheck",
     "JsonSchemaOutput",
+    "McpNode",
+    "McpPorts",
     "McpTool",
     "ModerationCheck",
     "Node",
     "NoteNode",
+    "NsfwCheck",
     "PiiCheck",
     "Reasoning",
+    "RequireApproval",
     "SetStateNode",
     "StateVariable",
     "TextOutput",
     "Tool",
     "TransformNode",
+    "UrlFilterCheck",
     "UserApprovalNode",
     "WhileBody",
     "WhileNode",
     "WidgetOutput",
     "Workflow",
+    "asks_approval",
+    "env_references",
     "ports",
 ]
