@@ -244,3 +244,34 @@ def test_the_cli_imports_a_typescript_export(tmp_path: Path) -> None:
     assert "Wrote" in result.stdout
     workflow = parse_workflow(yaml.safe_load(output.read_text()))
     assert workflow.id == "wf_6a1f00c0ffee00000000000000000000000000000000support"
+
+
+def test_every_guardrail_agent_builder_offers_maps_to_a_check() -> None:
+    source = """
+config = {"guardrails": [
+  {"name": "URL Filter", "config": {"url_allow_list": ["example.com"], "allowed_schemes": ["https"], "block_userinfo": True}},
+  {"name": "NSFW Text", "config": {"model": "gpt-4.1-mini", "confidence_threshold": 0.8}},
+  {"name": "Hallucination Detection", "config": {"model": "gpt-4.1-mini", "knowledge_source": "vs_docs"}},
+  {"name": "Moderation", "config": {"categories": ["hate"]}},
+]}
+
+async def run_workflow(workflow_input):
+  guardrails_result = await run_and_apply_guardrails(workflow["input_as_text"], config, [], workflow)
+  guardrails_hastripwire = guardrails_result["has_tripwire"]
+  if guardrails_hastripwire:
+    return {"blocked": True}
+  else:
+    return {"blocked": False}
+"""
+    result = import_python_export(source, filename="x.py")
+    guard = parse_workflow(result.document).nodes["guardrails"]
+    assert isinstance(guard, GuardrailsNode)
+    assert [check.model_dump(exclude_none=True) for check in guard.checks] == [
+        {"type": "url_filter", "allow": ["example.com"], "deny": [], "allowed_schemes": ["https"],
+         "block_userinfo": True},
+        {"type": "nsfw", "model": "gpt-4.1-mini", "confidence_threshold": 0.8},
+        {"type": "hallucination", "store": "vs_docs", "model": "gpt-4.1-mini", "max_results": 5,
+         "confidence_threshold": 0.7},
+        {"type": "moderation", "categories": ["hate"]},
+    ]  # fmt: skip
+    assert any("stores/vs_docs" in warning for warning in result.warnings)

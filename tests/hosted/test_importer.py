@@ -36,7 +36,9 @@ def test_the_import_is_a_valid_workflow() -> None:
     assert workflow.state_defaults() == {"tier": "basic", "asked": 0}
     assert workflow.state["asked"].type == "number"
     guard = workflow.nodes["safety_check"]
-    assert isinstance(guard, GuardrailsNode) and [c.type for c in guard.checks] == ["pii"]
+    assert isinstance(guard, GuardrailsNode)
+    assert [c.type for c in guard.checks] == ["pii", "hallucination"]
+    assert guard.checks[1].store == "vs_x"  # type: ignore[union-attr]  # the local store
     assert guard.next.on_pass == "sorter" and guard.next.on_fail == "end_2"
     sorter = workflow.nodes["sorter"]
     assert isinstance(sorter, AgentNode)
@@ -57,7 +59,7 @@ def test_the_import_is_a_valid_workflow() -> None:
     assert any(isinstance(node, NoteNode) for node in workflow.nodes.values())
     warnings = "\n".join(result.warnings)
     assert (
-        "hallucination" in warnings and "web_search" in warnings and "stores/vs_catalog" in warnings
+        "web_search" in warnings and "stores/vs_catalog" in warnings and "stores/vs_x" in warnings
     )
 
 
@@ -83,6 +85,8 @@ def test_an_imported_workflow_runs(hosted: Hosted, endpoint: ScriptedEndpoint) -
         "client_secret"
     ]
     endpoint.script(
+        # The imported hallucination check asks the model about the (masked) text first.
+        [Say('{"supported": true, "confidence": 0.9, "unsupported_claims": []}')],
         [Say('{"kind": "repair"}')],
         [CallTool("open_calendar", {})],
     )
@@ -91,10 +95,10 @@ def test_an_imported_workflow_runs(hosted: Hosted, endpoint: ScriptedEndpoint) -
     assert call["name"] == "open_calendar"
     assert done_items(first, "assistant_message") == []  # the sorter is not user-visible
     assert (
-        endpoint.exchanges[1].body["messages"][0]["content"] == "Book a repair for a gold member."
+        endpoint.exchanges[2].body["messages"][0]["content"] == "Book a repair for a gold member."
     )
-    # PII was masked before the agents saw the text.
-    assert "a@b.co" not in json.dumps(endpoint.exchanges[1].body)
+    # PII was masked before the agents saw the text (the checks read the original).
+    assert "a@b.co" not in json.dumps([e.body for e in endpoint.exchanges[1:]])
 
     endpoint.script([Say("Booked for Tuesday.")])
     thread_id = thread_id_of(first)

@@ -27,7 +27,19 @@ _STATE_TYPES = {
     "object": "object",
     "array": "array",
 }
-_GUARDRAIL_TYPES = {"pii", "moderation", "jailbreak"}
+# Each guardrail's settings, as Agent Builder (and openai-guardrails) name them -> ours.
+_GUARDRAIL_SETTINGS: dict[str, dict[str, str]] = {
+    "pii": {"entities": "entities", "block": "block"},
+    "moderation": {"categories": "categories", "model": "model"},
+    "jailbreak": {"model": "model", "confidence_threshold": "confidence_threshold"},
+    "nsfw": {"model": "model", "confidence_threshold": "confidence_threshold"},
+    "url_filter": {
+        "url_allow_list": "allow",
+        "allowed_schemes": "allowed_schemes",
+        "block_userinfo": "block_userinfo",
+    },
+    "hallucination": {"model": "model", "confidence_threshold": "confidence_threshold"},
+}
 
 
 class AgentBuilderImportError(ValueError):
@@ -331,17 +343,23 @@ class _Converter:
         for entry in config.get("guardrails") or []:
             kind = entry.get("type") if isinstance(entry, Mapping) else None
             settings = dict(entry.get("config") or {}) if isinstance(entry, Mapping) else {}
-            if kind not in _GUARDRAIL_TYPES:
+            names = _GUARDRAIL_SETTINGS.get(str(kind))
+            if names is None:
                 self.warn(label, f"guardrail {kind!r} has no equivalent here and was dropped")
                 continue
-            allowed = {
-                "pii": ("entities", "block"),
-                "moderation": ("categories",),
-                "jailbreak": ("model", "confidence_threshold"),
-            }[kind]
-            checks.append(
-                {"type": kind, **{k: settings[k] for k in allowed if settings.get(k) is not None}}
-            )
+            check = {
+                "type": kind,
+                **{
+                    ours: settings[theirs]
+                    for theirs, ours in names.items()
+                    if settings.get(theirs) is not None
+                },
+            }
+            if kind == "hallucination":
+                check["store"] = self.store(str(settings.get("knowledge_source") or "documents"))
+            if kind == "url_filter" and settings.get("allow_subdomains") is False:
+                self.warn(label, "URL filter: allowed hosts now match their subdomains too")
+            checks.append(check)
         ports = {
             "on_pass": target("on_pass"),
             "on_fail": target("on_fail"),
