@@ -1,8 +1,9 @@
 """Persistence contracts: :class:`Store` for threads and items, :class:`AttachmentStore` for bytes.
 
-Implementations: :mod:`chatloom.store.memory` (tests, demos) and
-:mod:`chatloom.store.sqlite` (the embedded default). Every method receives the request
-``context``; stores scope data to the user it names (see :func:`user_id_of`).
+Implementations: :mod:`chatloom.store.memory` (tests, demos), :mod:`chatloom.store.sqlite`
+(the embedded default) and :mod:`chatloom.store.postgres` (many instances, one database).
+Every method receives the request ``context``; stores scope data to the user it names
+(see :func:`user_id_of`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def default_generate_id(item_type: StoreItemType) -> str:
 
 class NotFoundError(Exception):
     """The thread, item or attachment does not exist, or belongs to someone else."""
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached right now (its database is down or restarting).
+
+    Nothing was stored; the same request may succeed shortly. HTTP layers answer 503.
+    """
 
 
 def user_id_of(context: Any) -> str:
@@ -169,6 +177,7 @@ __all__ = [
     "NotFoundError",
     "Store",
     "StoreItemType",
+    "StoreUnavailable",
     "TContext",
     "default_generate_id",
     "user_id_of",
