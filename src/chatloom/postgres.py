@@ -8,8 +8,8 @@ connection pool, and what "the database is down" looks like to callers.
   is complete.
 * :class:`PostgresDatabase` opens its pool lazily on the running event loop (so it can
   be built before the server's loop exists) and checks each connection before handing
-  it out, so connections broken by a database restart are replaced instead of failing
-  a request.
+  it out (one empty query), so connections broken by a database restart are replaced
+  instead of failing a request.
 * Every connection failure surfaces as :class:`~chatloom.store.StoreUnavailable`
   (HTTP 503), never as a driver exception.
 """
@@ -17,6 +17,7 @@ connection pool, and what "the database is down" looks like to callers.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -119,7 +120,6 @@ class PostgresDatabase:
             max_size=max_size,
             timeout=timeout,
             open=False,
-            check=AsyncConnectionPool.check_connection,
             kwargs={"autocommit": True},
             name="chatloom",
         )
@@ -129,15 +129,41 @@ class PostgresDatabase:
     async def connection(
         self, timeout: float | None = None
     ) -> AsyncIterator[psycopg.AsyncConnection[tuple[Any, ...]]]:
-        """A connection from the pool; connection failures become StoreUnavailable."""
+        """A working connection from the pool (waiting at most ``timeout`` seconds, the
+        pool's by default); connection failures become :class:`StoreUnavailable`."""
         try:
-            if not self._opened:
-                self._opened = True
-                await self.pool.open(wait=False)
-            async with self.pool.connection(timeout=timeout) as connection:
-                yield connection
+            connection = await self._lend(self.timeout if timeout is None else timeout)
         except (psycopg.OperationalError, PoolTimeout) as error:
             raise StoreUnavailable("The database is unavailable; try again shortly.") from error
+        try:
+            yield connection
+        except psycopg.OperationalError as error:
+            raise StoreUnavailable("The database is unavailable; try again shortly.") from error
+        finally:
+            await self.pool.putconn(connection)
+
+    async def _lend(self, timeout: float) -> psycopg.AsyncConnection[tuple[Any, ...]]:
+        """A pooled connection that answered an empty query just now.
+
+        Connections broken by a database restart are handed back (the pool discards
+        and replaces them) and the next one is tried at once: unlike the pool's own
+        check, without a back-off between attempts, so a restart costs no request
+        more than the time to reconnect.
+        """
+        if not self._opened:
+            self._opened = True
+            await self.pool.open(wait=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            connection = await self.pool.getconn(max(0.0, deadline - time.monotonic()))
+            try:
+                await connection.execute("")
+            except psycopg.Error:
+                await self.pool.putconn(connection)
+                if time.monotonic() >= deadline:
+                    raise
+                continue
+            return connection
 
     async def ping(self, timeout: float = 2.0) -> None:
         """Raise :class:`StoreUnavailable` unless the database answers within ``timeout``."""

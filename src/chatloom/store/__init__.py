@@ -140,6 +140,12 @@ class Store(ABC, Generic[TContext]):
     async def delete_thread_item(self, thread_id: str, item_id: str, context: TContext) -> None:
         """Delete one item."""
 
+    async def check_ready(self) -> None:
+        """Raise :class:`StoreUnavailable` if the store cannot serve requests now.
+
+        Behind ``/readyz``. The default (an embedded store) is always ready.
+        """
+
     async def load_thread_attachments(self, thread_id: str, context: TContext) -> list[Attachment]:
         """Attachments saved with ``thread_id``; used to free their bytes on deletion.
 

@@ -111,6 +111,9 @@ class PostgresStore(Store[TContext]):
         """Close the pool (a database shared with other parts is theirs to close too)."""
         await self.database.close()
 
+    async def check_ready(self) -> None:
+        await self.database.ping()
+
     async def _fetch(self, query: str, params: Any) -> list[tuple[Any, ...]]:
         async with self.database.connection() as db:
             return await (await db.execute(query, params)).fetchall()
