@@ -6,13 +6,13 @@ sessions and workflows. Tables come from the shared migrations (``0002_hosted.sq
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool
 
 from ..postgres import PostgresDatabase, migrate
 from ..store import StoreUnavailable
@@ -113,20 +113,33 @@ class PostgresThreadDirectory(ThreadDirectory):
 
 
 class PostgresVersions(VersionStore):
-    """Published versions in ``chatloom_workflow_versions``; a small synchronous pool
-    (see :mod:`chatloom.hosted.workflow.versions` for why synchronous is enough)."""
+    """Published versions in ``chatloom_workflow_versions``, through one synchronous
+    connection (see :mod:`chatloom.hosted.workflow.versions` for why that is enough),
+    checked before each use and reopened after a database restart."""
 
-    def __init__(self, url: str, *, timeout: float = 5.0, migrate_schema: bool = True) -> None:
+    def __init__(self, url: str, *, timeout: int = 5, migrate_schema: bool = True) -> None:
         if migrate_schema:
             migrate(url)
-        self.pool = ConnectionPool(
-            url, min_size=0, max_size=2, timeout=timeout, kwargs={"autocommit": True}, open=True
-        )
+        self.url = url
+        self.timeout = timeout
+        self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
+        self._lock = threading.Lock()
+
+    def _connected(self) -> psycopg.Connection[tuple[Any, ...]]:
+        if self._connection is not None:
+            try:
+                self._connection.execute("")
+                return self._connection
+            except psycopg.Error:
+                self._connection.close()
+                self._connection = None
+        self._connection = psycopg.connect(self.url, autocommit=True, connect_timeout=self.timeout)
+        return self._connection
 
     def _rows(self, query: str, params: Any) -> list[tuple[Any, ...]]:
         try:
-            with self.pool.connection() as db:
-                cursor = db.execute(query, params)
+            with self._lock:
+                cursor = self._connected().execute(query, params)
                 return cursor.fetchall() if cursor.description else []
         except psycopg.OperationalError as error:
             raise StoreUnavailable("The database is unavailable; try again shortly.") from error
@@ -183,7 +196,10 @@ class PostgresVersions(VersionStore):
         return document
 
     def close(self) -> None:
-        self.pool.close()
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 __all__ = ["PostgresSessionStore", "PostgresThreadDirectory", "PostgresVersions"]
