@@ -3,6 +3,9 @@ sessions, threads and published workflow versions; secrets are stored hashed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +23,7 @@ from chatloom.hosted.app import workflow_repository
 from chatloom.hosted.credentials import digest
 from chatloom.hosted.ratelimit import SlidingWindowLimiter
 
-from ..live_server import serve
+from ..live_server import free_port, serve
 from ..polling import eventually
 from ..services.postgres import Cluster
 from .conftest import ADMIN_KEY, Hosted, create, done_items, thread_id_of
@@ -130,3 +133,51 @@ def test_database_down_is_a_503_in_the_openai_envelope(
         postgres_cluster.start()
     eventually(lambda: httpx.get(f"{a.url}/readyz", timeout=10).status_code == 200)
     assert a.session(user="ada")["status"] == "active"
+
+
+def test_hosted_serve_reads_database_url(workflow_dir: Path, postgres_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": postgres_url, "CHATLOOM_ADMIN_KEY": ADMIN_KEY}
+    publish = [sys.executable, "-m", "chatloom", "workflow", "publish"]
+    published = subprocess.run(
+        [*publish, str(workflow_dir / "hello.yaml")], env=env, capture_output=True, timeout=60
+    )
+    assert published.returncode == 0, published.stderr
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "chatloom",
+            "hosted",
+            "serve",
+            str(workflow_dir),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        assert process.poll() is None, "the server exited"
+        try:
+            return httpx.get(base + "/readyz", timeout=5).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        eventually(ready, timeout=60, what="chatloom hosted serve is ready")
+        response = httpx.post(
+            base + "/v1/chatkit/sessions",
+            json={"user": "u", "workflow": {"id": "wf_hello"}},
+            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+        )
+        assert response.status_code == 200 and response.json()["workflow"]["version"] == "1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert not (workflow_dir / "versions").exists()
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT count(*) FROM chatloom_sessions").fetchone() == (1,)
