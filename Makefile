@@ -8,12 +8,12 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test env web chromium lint typecheck test-web test-py bench clean
+.PHONY: demo test env web chromium postgres lint typecheck test-web test-py bench clean
 
 demo: env web
 	$(PY) -m chatloom demo --host $(HOST) --port $(PORT)
 
-test: env web chromium lint typecheck test-web test-py
+test: env web chromium postgres lint typecheck test-web test-py
 
 # --- set-up ----------------------------------------------------------------------------
 
@@ -38,6 +38,10 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The PostgreSQL tests start a throwaway cluster from the server binaries (tests/services/postgres.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 # --- checks ----------------------------------------------------------------------------
 
 PY_SOURCES := src tests bench $(wildcard examples)
@@ -52,11 +56,11 @@ typecheck: env web
 test-web: web
 	cd web && npm test
 
-test-py: env web chromium
+test-py: env web chromium postgres
 	.venv/bin/pytest
 
 # Benchmarks run in their own environment, which adds the reference SDK as a baseline.
-bench: web chromium | $(UV)
+bench: web chromium postgres | $(UV)
 	UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --extra local --group bench --offline \
 	  2>/dev/null || UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --extra local --group bench
 	for b in bench/*_bench.py; do .venv-bench/bin/python $$b; done

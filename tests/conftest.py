@@ -14,6 +14,9 @@ from chatloom.agents.providers.scripted import ScriptedEndpoint
 from chatloom.store import _ID_PREFIXES, StoreItemType
 
 from .live_server import serve
+from .services.postgres import postgres_cluster, postgres_url
+
+__all__ = ["postgres_cluster", "postgres_url"]  # session-wide fixtures for any test
 
 START = datetime(2025, 1, 1, 12, 0, 0)
 
