@@ -504,6 +504,20 @@ async def test_provider_errors_become_error_events(
         assert events[-2]["item"]["content"][0]["text"] == "Partial"
 
 
+async def test_line_and_paragraph_separators_in_a_reply_arrive_intact(
+    endpoint: ScriptedEndpoint, provider: OpenAICompatibleProvider
+) -> None:
+    # Servers that write JSON with ensure_ascii off send U+2028 and friends raw; only
+    # CR and LF end an SSE line, so they are text, not line breaks.
+    text = "one\u2028two\u2029three\x85four"
+    chunk = {"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
+    endpoint.script([Raw(json.dumps(chunk, ensure_ascii=False))])
+    events = await run(make_server(Agent(provider)), create("Hi"))
+    assert [e["type"] for e in events if e["type"] == "error"] == []
+    done = [e for e in events if e["type"] == "thread.item.done"]
+    assert done[-1]["item"]["content"][0]["text"] == text
+
+
 async def test_a_model_that_stalls_times_out_as_an_error_event(
     endpoint: ScriptedEndpoint, endpoint_url: str
 ) -> None:

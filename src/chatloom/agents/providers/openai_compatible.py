@@ -127,11 +127,11 @@ class OpenAICompatibleProvider:
 async def _sse_data(response: httpx.Response) -> AsyncIterator[str]:
     """The ``data`` of each server-sent event (multi-line data joined with newlines)."""
     reader = EventDataReader()
-    async for line in response.aiter_lines():
-        if (data := reader.feed(line)) is not None:
+    async for text in response.aiter_text():
+        for data in reader.feed_text(text):
             yield data
-    if (data := reader.end()) is not None:
-        yield data
+    if (last := reader.end()) is not None:
+        yield last
 
 
 def _describe_body(body: bytes) -> str:
