@@ -142,6 +142,9 @@ def _answer(
 class ChatKitServer(ABC, Generic[TContext]):
     """Subclass it and implement :meth:`respond`; override the other hooks as needed."""
 
+    max_attachments_per_message = 10
+    """A user message with more attachments is refused (400)."""
+
     def __init__(
         self,
         store: Store[TContext],
@@ -411,6 +414,15 @@ class ChatKitServer(ABC, Generic[TContext]):
         return self.attachment_store
 
     async def _load_attachments(self, input: UserMessageInput, context: TContext) -> list[Any]:
+        """The message's attachments, once the message is known to be one worth sending."""
+        if not input.attachments and not any(
+            part.type != "input_text" or part.text.strip() for part in input.content
+        ):
+            raise RequestError("The message is empty: send some text or an attachment")
+        if len(input.attachments) > self.max_attachments_per_message:
+            raise RequestError(
+                f"A message may carry at most {self.max_attachments_per_message} attachments"
+            )
         return [await self.store.load_attachment(id, context) for id in input.attachments]
 
     async def _load_action_target(

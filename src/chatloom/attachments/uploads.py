@@ -17,6 +17,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from ..untrusted import parse_count
 from . import errors
 from .policy import UploadPolicy
 from .sniffing import HEAD_BYTES
@@ -145,10 +146,10 @@ async def receive(body: RequestBody, sink: UploadSink, *, raw_allowed: bool) -> 
     format); with ``raw_allowed`` any other body is the file itself (a plain ``PUT``).
     """
     try:
-        declared_length = body.headers.get("content-length", "")
-        if declared_length.isdigit():
+        declared_length = parse_count(body.headers.get("content-length"))
+        if declared_length is not None:
             # Multipart framing adds little: refuse obvious oversize before any write.
-            sink.policy.check_size(int(declared_length) - MAX_OTHER_FIELD_BYTES)
+            sink.policy.check_size(declared_length - MAX_OTHER_FIELD_BYTES)
         media_type, options = parse_options_header(body.headers.get("content-type"))
         if media_type == b"multipart/form-data":
             await _receive_multipart(body, options.get(b"boundary", b""), sink)

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from ..agents import LocalProvider, ModelProvider, provider_from_env
 from ..http import create_app
+from ..keys import load_or_create_key
 from ..store.sqlite import SQLiteStore
 from .knowledge import KnowledgeBase
 from .server import HelpDeskServer
@@ -136,6 +137,7 @@ def create_demo_app(
         page_options=options,
         page_title="Lumen Notes Help",
         page_script=CLIENT_TOOLS,
+        user_cookie_secret=load_or_create_key(folder / "cookie.key"),
     )
 
 

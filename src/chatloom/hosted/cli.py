@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .credentials import AdminKeys
 from .workflow.importer import AgentBuilderImportError, import_agent_builder
 from .workflow.loader import (
     WORKFLOW_SUFFIXES,
@@ -99,6 +100,11 @@ def serve(args: argparse.Namespace) -> int:
             f"Set {args.admin_key_env} to the admin API key(s) servers will use.", file=sys.stderr
         )
         return 2
+    try:
+        admin_keys = AdminKeys.from_keys(keys)
+    except ValueError as error:
+        print(f"{args.admin_key_env}: {error}", file=sys.stderr)
+        return 2
     repository = WorkflowRepository(args.folder)
     try:
         workflows = repository.drafts()
@@ -110,7 +116,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {workflow_id}: default version {version}")
     app = create_hosted_app(
         repository,
-        admin_keys=keys,
+        admin_keys=admin_keys,
         provider=provider_from_env(),
         data_dir=args.data,
         attachment_store=_disk_files(args.data),

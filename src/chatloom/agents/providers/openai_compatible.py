@@ -8,7 +8,6 @@ the connection, so the model server stops generating for a stopped turn.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 
 from ...sse import EventDataReader
+from ...untrusted import parse_json
 from .base import ChunkParser, ModelEvent, ModelRequest, ProviderError, _error_text
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -111,7 +111,7 @@ class OpenAICompatibleProvider:
                     if data == "[DONE]":
                         break
                     try:
-                        chunk = json.loads(data)
+                        chunk = parse_json(data)
                     except ValueError:
                         raise ProviderError("The model sent a malformed stream chunk") from None
                     for event in parser.feed(chunk):
@@ -136,7 +136,7 @@ async def _sse_data(response: httpx.Response) -> AsyncIterator[str]:
 
 def _describe_body(body: bytes) -> str:
     try:
-        return _error_text(json.loads(body))
+        return _error_text(parse_json(body))
     except ValueError:
         return body.decode("utf-8", "replace")[:500] or "no details"
 

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from ...sse import EventDataReader
+from ...untrusted import parse_json
 from ...version import __version__
 from ..workflow.model import McpTool
 
@@ -176,8 +177,8 @@ async def _answer(response: httpx.Response, message_id: int, label: str) -> dict
         if len(body) > MAX_RESPONSE_BYTES:
             raise too_large
     try:
-        document = json.loads(body)
-    except (ValueError, RecursionError):
+        document = parse_json(body)
+    except ValueError:
         raise McpError(f"MCP server {label} sent something that is not JSON") from None
     batch = document if isinstance(document, list) else [document]
     return next((m for m in batch if isinstance(m, dict) and m.get("id") == message_id), None)
@@ -185,8 +186,8 @@ async def _answer(response: httpx.Response, message_id: int, label: str) -> dict
 
 def _matching(data: str, message_id: int) -> dict[str, Any] | None:
     try:
-        message = json.loads(data)
-    except (ValueError, RecursionError):
+        message = parse_json(data)
+    except ValueError:
         return None
     # Anything else is a notification or a request from the server: not needed here.
     return message if isinstance(message, dict) and message.get("id") == message_id else None

@@ -12,7 +12,6 @@ is kept in the thread's server-side metadata; the answer resumes the run there.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +46,7 @@ from ...types import (
     UserMessageItem,
     WidgetItem,
 )
+from ...untrusted import parse_json
 from ...widgets import DynamicWidgetRoot, WidgetTemplate
 from .. import cel
 from ..documents import DocumentIndex
@@ -180,7 +180,7 @@ class _SchemaTool(FunctionTool):
 
     def parse_arguments(self, arguments: str) -> dict[str, Any]:
         try:
-            parsed = json.loads(arguments or "{}")
+            parsed = parse_json(arguments or "{}")
         except ValueError:
             parsed = None
         if not isinstance(parsed, dict):
