@@ -197,3 +197,19 @@ def test_oversized_bodies_are_refused_before_they_are_read(hosted: Hosted) -> No
         hosted.url + "/v1/chatkit/conversation", content=chunks(), headers=headers
     )
     assert streamed.status_code == 413
+
+
+def test_deeply_nested_json_is_a_400_on_every_endpoint(hosted: Hosted) -> None:
+    nested = b"[" * 100_000 + b"]" * 100_000
+    with hosted.admin() as admin:
+        response = admin.post("/v1/chatkit/sessions", content=nested)
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_json"
+    secret = hosted.session()["client_secret"]
+    for body in (nested, b'{"type": "threads.list", "params": ' + nested + b"}"):
+        response = httpx.post(
+            hosted.url + "/v1/chatkit/conversation",
+            content=body,
+            headers={"Authorization": f"Bearer {secret}", **BETA},
+        )
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/json"
