@@ -57,6 +57,12 @@ class HostedContext:
     locale: str | None = None
     request: Request | None = None
 
+    @property
+    def upload_max_bytes(self) -> int:
+        """The session's ``file_upload.max_file_size``, which attachment stores enforce
+        on the bytes they receive (see ``chatloom.attachments.policy.LimitsUploads``)."""
+        return self.session.configuration.file_upload.max_file_size * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class AdminContext:
