@@ -39,6 +39,7 @@ from starlette.types import Receive, Scope, Send
 from .errors import RequestError
 from .keys import MIN_KEY_BYTES
 from .server import ChatKitServer, StreamingResult
+from .serving import DEFAULT_LIMITS, RequestDeadlines, ServingLimits
 from .store import NotFoundError, Store
 from .untrusted import parse_count
 
@@ -384,6 +385,7 @@ def create_app(
     routes: Sequence[BaseRoute] = (),
     serve_element: bool = True,
     user_cookie_secret: str | bytes | None = None,
+    limits: ServingLimits = DEFAULT_LIMITS,
 ) -> Starlette:
     """The chatloom app for ``server``.
 
@@ -397,6 +399,7 @@ def create_app(
     An attachment store that :class:`ServesFiles` gets its routes mounted and its
     lifespan run. ``user_cookie_secret`` signs the ids :func:`anonymous_browser_context`
     hands out (default: ``$CHATLOOM_COOKIE_SECRET``, else a key for this process).
+    ``limits`` bound the time a request body may take (see :mod:`chatloom.serving`).
     """
     if "</script" in page_script.lower():
         raise ValueError("page_script must not contain </script>")
@@ -433,7 +436,7 @@ def create_app(
         app_routes.append(Route("/", page, methods=["GET"]))
         static = files("chatloom") / "static"
         app_routes.append(Mount("/", ElementFiles(directory=str(static), check_dir=False)))
-    middleware = []
+    middleware = [Middleware(RequestDeadlines, limits=limits)]
     if cors_origins:
         middleware.append(
             Middleware(

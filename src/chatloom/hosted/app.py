@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from ..agents.providers.base import ModelProvider
 from ..database import Database
 from ..http import CORS_HEADERS, ServesFiles
+from ..serving import DEFAULT_LIMITS, RequestDeadlines, ServingLimits
 from ..store import AttachmentStore, Store
 from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
@@ -51,6 +52,7 @@ def create_hosted_app(
     cors_origins: Sequence[str] = ("*",),
     serve_element: bool = True,
     limiter: SlidingWindowLimiter | None = None,
+    limits: ServingLimits = DEFAULT_LIMITS,
 ) -> Starlette:
     """The hosted app for the workflows in a folder.
 
@@ -59,6 +61,7 @@ def create_hosted_app(
     keeps threads, sessions and the document index in SQLite files there; without it
     everything lives in memory. ``cors_origins`` are the pages allowed to call from
     other origins: the client secret is the credential, so ``*`` is the default.
+    ``limits`` bound the time a request body may take (see :mod:`chatloom.serving`).
     An ``attachment_store`` that serves files (``DiskAttachmentStore(...,
     path="/v1/chatkit/files")``) gets its routes there, behind the client secret.
     """
@@ -103,6 +106,7 @@ def create_hosted_app(
         static = files("chatloom") / "static"
         routes.append(Mount("/", StaticFiles(directory=str(static), check_dir=False)))
     middleware = [
+        Middleware(RequestDeadlines, limits=limits),
         Middleware(
             CORSMiddleware,
             allow_origins=list(cors_origins),
@@ -110,7 +114,7 @@ def create_hosted_app(
             allow_headers=list(CORS_HEADERS),
             expose_headers=["Retry-After", SECRET_EXPIRES_HEADER],
             max_age=600,
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .. import serving
 from .credentials import AdminKeys
 from .workflow.importer import AgentBuilderImportError, import_agent_builder
 from .workflow.loader import (
@@ -89,8 +90,7 @@ def import_(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from .. import serving
     from ..agents import provider_from_env
     from .app import create_hosted_app
 
@@ -124,7 +124,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"chatloom hosted on http://{shown}:{args.port}/v1  (Ctrl+C stops)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serving.serve(app, args.host, args.port, serving.limits_from(args), log_level="warning")
     return 0
 
 
@@ -172,6 +172,7 @@ def add_commands(commands: Any) -> None:
     )
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8000)
+    serving.add_arguments(server)
     server.set_defaults(run=serve)
 
 

@@ -16,15 +16,21 @@ from typing import Any
 import httpx
 
 from ...sse import EventDataReader
-from ...untrusted import parse_json
+from ...untrusted import parse_count, parse_json
 from .base import ChunkParser, ModelEvent, ModelRequest, ProviderError, _error_text
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0, pool=5.0)
+DEFAULT_MAX_CONNECTIONS = 100
 
 
 class OpenAICompatibleProvider:
-    """A model behind an OpenAI-compatible ``/chat/completions`` endpoint."""
+    """A model behind an OpenAI-compatible ``/chat/completions`` endpoint.
+
+    At most ``max_connections`` turns stream from the model server at once (per event
+    loop); a turn that finds them all busy waits up to the timeout's ``pool`` seconds
+    (5 by default), then fails with a clear error instead of queueing for a minute.
+    """
 
     def __init__(
         self,
@@ -35,8 +41,10 @@ class OpenAICompatibleProvider:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self.model = model
+        self.max_connections = max_connections
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.timeout = timeout
         self.headers = {"Accept": "text/event-stream", **(headers or {})}
@@ -49,21 +57,32 @@ class OpenAICompatibleProvider:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> OpenAICompatibleProvider:
-        """Configured by ``CHATLOOM_MODEL``, ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY``."""
+        """Configured by ``CHATLOOM_MODEL``, ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` and
+        ``CHATLOOM_MODEL_MAX_CONNECTIONS`` (concurrent turns, default 100)."""
         model = environ.get("CHATLOOM_MODEL")
         if not model:
             raise ValueError("Set CHATLOOM_MODEL to the model name, e.g. gpt-4.1-mini")
+        raw_connections = environ.get("CHATLOOM_MODEL_MAX_CONNECTIONS")
+        max_connections = parse_count(raw_connections) if raw_connections else None
+        if raw_connections and not max_connections:
+            raise ValueError("CHATLOOM_MODEL_MAX_CONNECTIONS must be a positive whole number")
         return cls(
             model,
             base_url=environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
             api_key=environ.get("OPENAI_API_KEY"),
+            max_connections=max_connections or DEFAULT_MAX_CONNECTIONS,
         )
 
     def _client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
-            client = self._clients[loop] = httpx.AsyncClient(timeout=self.timeout)
+            limits = httpx.Limits(
+                max_connections=self.max_connections,
+                max_keepalive_connections=min(20, self.max_connections),
+            )
+            client = httpx.AsyncClient(timeout=self.timeout, limits=limits)
+            self._clients[loop] = client
         return client
 
     async def aclose(self) -> None:
@@ -116,6 +135,11 @@ class OpenAICompatibleProvider:
                         raise ProviderError("The model sent a malformed stream chunk") from None
                     for event in parser.feed(chunk):
                         yield event
+        except httpx.PoolTimeout:
+            raise ProviderError(
+                f"The server is busy: all {self.max_connections} connections to the model "
+                "server are in use. Try again in a moment."
+            ) from None
         except httpx.TimeoutException:
             raise ProviderError("The model server did not answer in time") from None
         except httpx.HTTPError as error:
