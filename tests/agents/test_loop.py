@@ -31,6 +31,7 @@ from chatloom.store.memory import MemoryStore
 from chatloom.types import ThreadMetadata, URLSource
 
 from ..conftest import Clock
+from ..polling import eventually_async
 from .conftest import create, make_server, run
 
 T0 = "2025-01-01T12:00:0"
@@ -530,6 +531,29 @@ async def test_a_model_that_stalls_times_out_as_an_error_event(
         "message": "The model server did not answer in time",
         "allow_retry": True,
     }
+
+
+async def test_turns_beyond_the_connection_pool_fail_fast_with_a_clear_error(
+    endpoint: ScriptedEndpoint, endpoint_url: str
+) -> None:
+    import asyncio
+
+    import httpx
+
+    endpoint.script([Say("Hel"), Pause(3), Say("lo")], [Say("never")])
+    narrow = OpenAICompatibleProvider(
+        "scripted",
+        base_url=endpoint_url,
+        max_connections=1,
+        timeout=httpx.Timeout(30.0, pool=0.2),
+    )
+    server = make_server(Agent(narrow))
+    first = asyncio.ensure_future(run(server, create("Hi")))
+    await eventually_async(lambda: endpoint.exchanges, what="the first turn holds the connection")
+    second = await run(server, create("Hi again"))
+    assert second[-1]["type"] == "error"
+    assert "all 1 connections to the model server are in use" in second[-1]["message"]
+    assert (await first)[-1]["type"] == "thread.item.done"
 
 
 async def test_an_unreachable_model_server_is_an_error_event() -> None:
