@@ -39,7 +39,7 @@ from ..types import (
     FileAttachment,
     ImageAttachment,
 )
-from . import cleanup, errors, routes, sniffing
+from . import cleanup, errors, routes, sniffing, workers
 from .extract import ContentPart, ModelContentLimits, content_parts
 from .images import InvalidImage, TooManyPixels, has_preview, make_preview
 from .index import FileIndex, FileRecord
@@ -196,13 +196,8 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
             note = f"[The attachment {attachment.name} is no longer available.]"
             return [{"type": "text", "text": note}]
         path = self.file_path(record.id) if record.state == "ready" else None
-        return await anyio.to_thread.run_sync(
-            content_parts,
-            path,
-            record.name,
-            record.mime_type,
-            self.model_limits,
-            self.policy.max_image_pixels,
+        return await workers.run(
+            content_parts, path, record.name, record.mime_type, self.model_limits, self.policy
         )
 
     # --- uploads (called by the routes) ---------------------------------------------
@@ -312,12 +307,12 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
         mime_type = sink.mime_type or ""
         try:
             if has_preview(mime_type):
-                await anyio.to_thread.run_sync(
+                await workers.run(
                     make_preview,
                     sink.path,
                     mime_type,
                     self.preview_path(attachment_id),
-                    self.policy.max_image_pixels,
+                    self.policy,
                 )
             os.replace(sink.path, self.file_path(attachment_id))
             await register()
