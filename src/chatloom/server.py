@@ -9,7 +9,6 @@ SSE frames or one JSON body.
 from __future__ import annotations
 
 import base64
-import binascii
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -401,7 +400,7 @@ class ChatKitServer(ABC, Generic[TContext]):
     async def _input_transcribe(self, params: InputTranscribeParams, context: TContext) -> bytes:
         try:
             audio = base64.b64decode(params.audio_base64, validate=True)
-        except binascii.Error as error:
+        except ValueError as error:  # binascii.Error, or a character outside ASCII
             raise RequestError("audio_base64 is not valid base64") from error
         result = await self.transcribe(AudioInput(data=audio, mime_type=params.mime_type), context)
         return to_wire_json(result)
