@@ -113,3 +113,16 @@ def test_a_stream_cut_anywhere_reads_the_same(
     found += reader.feed_text(stream[start:])
     assert reader.end() is None
     assert found == events
+
+
+def test_a_line_or_event_over_the_limit_is_refused_not_buffered() -> None:
+    import pytest
+
+    from chatloom.sse import EventTooLarge
+
+    reader = EventDataReader(max_chars=100)
+    with pytest.raises(EventTooLarge):
+        reader.feed_text("data: " + "x" * 200)  # a line that never ends
+    reader = EventDataReader(max_chars=100)
+    with pytest.raises(EventTooLarge):
+        reader.feed_text("data: " + "x" * 60 + "\ndata: " + "y" * 60 + "\n")

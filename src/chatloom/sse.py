@@ -30,17 +30,24 @@ _LINE_SEPARATOR = "\u2028".encode()
 _PARAGRAPH_SEPARATOR = "\u2029".encode()
 
 
+class EventTooLarge(ValueError):
+    """An event (or a line) longer than the reader's ``max_chars``."""
+
+
 class EventDataReader:
     """Reads the ``data`` of server-sent events.
 
     Give it the stream's text in pieces split anywhere (:meth:`feed_text`) or line by
     line (:meth:`feed`); an event's data (several ``data:`` lines joined with
     newlines) comes out at the blank line that ends it. Comments and other fields are
-    skipped.
+    skipped. An event or line over ``max_chars`` raises :class:`EventTooLarge`, so a
+    sender that never ends a line cannot grow the buffer without bound.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_chars: int = 4 * 1024 * 1024) -> None:
+        self.max_chars = max_chars
         self._lines: list[str] = []
+        self._size = 0
         self._partial = ""
         self._after_cr = False
 
@@ -53,6 +60,8 @@ class EventDataReader:
         self._after_cr = text.endswith("\r")
         lines = _LINE_BREAK.split(self._partial + text)
         self._partial = lines.pop()
+        if len(self._partial) > self.max_chars:
+            raise EventTooLarge(f"A server-sent line is over {self.max_chars} characters")
         return [data for line in lines if (data := self.feed(line)) is not None]
 
     def feed(self, line: str) -> str | None:
@@ -61,10 +70,16 @@ class EventDataReader:
             return self._dispatch()
         if line.startswith("data:"):
             value = line[5:]
-            self._lines.append(value[1:] if value.startswith(" ") else value)
+            self._add(value[1:] if value.startswith(" ") else value)
         elif line == "data":
-            self._lines.append("")
+            self._add("")
         return None
+
+    def _add(self, value: str) -> None:
+        self._size += len(value) + 1
+        if self._size > self.max_chars:
+            raise EventTooLarge(f"A server-sent event is over {self.max_chars} characters")
+        self._lines.append(value)
 
     def end(self) -> str | None:
         """The data of an event the stream ended without a blank line after."""
@@ -78,6 +93,7 @@ class EventDataReader:
             return None
         data = "\n".join(self._lines)
         self._lines = []
+        self._size = 0
         return data
 
 
@@ -131,4 +147,4 @@ def _wire_text(event: ThreadStreamEvent) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-__all__ = ["EventDataReader", "frame"]
+__all__ = ["EventDataReader", "EventTooLarge", "frame"]

@@ -485,6 +485,10 @@ async def test_tool_rounds_are_bounded(
         ([Fail(503, "overloaded")], "The model server answered HTTP 503: overloaded"),
         ([Say("Partial"), Raw("{this is not json")], "The model sent a malformed stream chunk"),
         (
+            [Say("Partial"), Raw("x" * (5 * 1024 * 1024))],
+            "The model sent an oversized stream chunk",
+        ),
+        (
             [Raw('{"error": {"message": "context length exceeded"}}')],
             "The model reported an error: context length exceeded",
         ),

@@ -15,13 +15,14 @@ from typing import Any
 
 import httpx
 
-from ...sse import EventDataReader
+from ...sse import EventDataReader, EventTooLarge
 from ...untrusted import parse_count, parse_json
 from .base import ChunkParser, ModelEvent, ModelRequest, ProviderError, _error_text
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0, pool=5.0)
 DEFAULT_MAX_CONNECTIONS = 100
+MAX_ERROR_BYTES = 64 * 1024
 
 
 class OpenAICompatibleProvider:
@@ -121,7 +122,7 @@ class OpenAICompatibleProvider:
                 "POST", self.url, json=self.body(request), headers=self.headers
             ) as response:
                 if response.status_code >= 400:
-                    detail = await response.aread()
+                    detail = await _head(response, MAX_ERROR_BYTES)
                     raise ProviderError(
                         f"The model server answered HTTP {response.status_code}: "
                         f"{_describe_body(detail)}"
@@ -135,6 +136,8 @@ class OpenAICompatibleProvider:
                         raise ProviderError("The model sent a malformed stream chunk") from None
                     for event in parser.feed(chunk):
                         yield event
+        except EventTooLarge:
+            raise ProviderError("The model sent an oversized stream chunk") from None
         except httpx.PoolTimeout:
             raise ProviderError(
                 f"The server is busy: all {self.max_connections} connections to the model "
@@ -156,6 +159,16 @@ async def _sse_data(response: httpx.Response) -> AsyncIterator[str]:
             yield data
     if (last := reader.end()) is not None:
         yield last
+
+
+async def _head(response: httpx.Response, limit: int) -> bytes:
+    """The first ``limit`` bytes of a body (an error page need not be read whole)."""
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) >= limit:
+            break
+    return bytes(body[:limit])
 
 
 def _describe_body(body: bytes) -> str:
