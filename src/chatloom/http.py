@@ -11,12 +11,8 @@ not provide) or 500. Nothing is stored for a refused request.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import os
-import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -36,8 +32,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from .anonymous import PROCESS_USERS, AnonymousUsers, user_cookie_key
 from .errors import RequestError
-from .keys import MIN_KEY_BYTES
 from .server import ChatKitServer, StreamingResult
 from .serving import DEFAULT_LIMITS, RequestDeadlines, ServingLimits
 from .store import NotFoundError, Store
@@ -47,7 +43,6 @@ logger = logging.getLogger("chatloom.http")
 
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 USER_COOKIE = "chatloom_uid"
-USER_COOKIE_SECRET_ENV = "CHATLOOM_COOKIE_SECRET"
 CORS_HEADERS = ("Authorization", "Content-Type", "Accept-Language", "OpenAI-Beta")
 
 
@@ -93,43 +88,10 @@ def preferred_locale(request: Request) -> str | None:
     return first or None
 
 
-class AnonymousUsers:
-    """Issues and recognises anonymous user ids: a random part and its HMAC, in hex.
-
-    Only ids this server issued are accepted, so a client cannot plant a chosen id
-    (another user's, or a fresh one per request to escape per-user quotas).
-    """
-
-    NONCE_CHARS = 24
-    MAC_CHARS = 24
-
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-
-    def issue(self) -> str:
-        nonce = secrets.token_hex(self.NONCE_CHARS // 2)
-        return nonce + self._mac(nonce)
-
-    def recognises(self, user_id: str) -> bool:
-        if len(user_id) != self.NONCE_CHARS + self.MAC_CHARS or not user_id.isascii():
-            return False
-        nonce, mac = user_id[: self.NONCE_CHARS], user_id[self.NONCE_CHARS :]
-        return hmac.compare_digest(mac, self._mac(nonce))
-
-    def _mac(self, nonce: str) -> str:
-        message = b"chatloom anonymous user\n" + nonce.encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[: self.MAC_CHARS]
-
-
-# For an app that uses anonymous_browser_context without create_app (which configures
-# the key): ids stay valid while the process runs.
-_PROCESS_USERS = AnonymousUsers(secrets.token_bytes(32))
-
-
 def _anonymous_users(request: Request) -> AnonymousUsers:
     app = request.scope.get("app")
     users = getattr(getattr(app, "state", None), "chatloom_anonymous_users", None)
-    return users if isinstance(users, AnonymousUsers) else _PROCESS_USERS
+    return users if isinstance(users, AnonymousUsers) else PROCESS_USERS
 
 
 async def anonymous_browser_context(request: Request) -> RequestContext:
@@ -145,24 +107,6 @@ async def anonymous_browser_context(request: Request) -> RequestContext:
         user_id = users.issue()
         request.state.new_user_cookie = user_id
     return RequestContext(user_id=user_id, locale=preferred_locale(request), request=request)
-
-
-def _user_cookie_key(secret: str | bytes | None) -> bytes:
-    """The key signing anonymous user ids: given, else from the environment, else one
-    for this process only (every anonymous user then starts afresh at a restart)."""
-    if secret is None:
-        secret = os.environ.get(USER_COOKIE_SECRET_ENV) or None
-    if secret is None:
-        logger.warning(
-            "No user cookie secret (create_app(user_cookie_secret=...) or $%s): anonymous "
-            "users get new ids when the server restarts",
-            USER_COOKIE_SECRET_ENV,
-        )
-        return secrets.token_bytes(32)
-    key = secret.encode() if isinstance(secret, str) else secret
-    if len(key) < MIN_KEY_BYTES:
-        raise ValueError(f"The user cookie secret needs at least {MIN_KEY_BYTES} bytes")
-    return key
 
 
 def error_response(status: int, kind: str, message: str) -> JSONResponse:
@@ -454,7 +398,7 @@ def create_app(
         lifespan=None if files_store is None else _lifespan(files_store, server.store),
     )
     if context is anonymous_browser_context:
-        app.state.chatloom_anonymous_users = AnonymousUsers(_user_cookie_key(user_cookie_secret))
+        app.state.chatloom_anonymous_users = AnonymousUsers(user_cookie_key(user_cookie_secret))
     return app
 
 
@@ -467,8 +411,6 @@ def _lifespan(
 __all__ = [
     "CORS_HEADERS",
     "DEFAULT_MAX_BODY_BYTES",
-    "USER_COOKIE_SECRET_ENV",
-    "AnonymousUsers",
     "BodyTooLarge",
     "ChatKitEndpoint",
     "ContextFactory",
