@@ -113,3 +113,15 @@ def test_a_client_leaving_mid_body_ends_its_request_quietly(
         assert healthy(url)
     assert "Exception in ASGI application" not in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_the_commands_take_every_limit_as_a_flag() -> None:
+    import argparse
+
+    from chatloom.serving import DEFAULT_LIMITS, add_arguments, limits_from
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert limits_from(parser.parse_args([])) == DEFAULT_LIMITS
+    given = parser.parse_args(["--header-timeout", "3", "--max-connections", "7"])
+    assert limits_from(given) == ServingLimits(header_timeout=3.0, max_connections=7)
