@@ -3,14 +3,15 @@ under uvicorn; the model calls its tool and reads the result."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint
@@ -141,6 +142,7 @@ class PickyMcpServer:
         self.generation = 0
         self.initialized = 0
         self.huge = False
+        self.drip = False
 
     async def endpoint(self, request: Request) -> Response:
         message = await request.json()
@@ -165,12 +167,20 @@ class PickyMcpServer:
             if page < 2:
                 result["nextCursor"] = f"p{page + 2}"
             return JSONResponse({"jsonrpc": "2.0", "id": message_id, "result": result})
+        if self.drip:
+            return StreamingResponse(_drip(), media_type="text/event-stream")
         text = "x" * (5 * 1024 * 1024) if self.huge else "line\u2028separated\u2029answer"
         answer = {"content": [{"type": "text", "text": text}]}
         frame = json.dumps(
             {"jsonrpc": "2.0", "id": message_id, "result": answer}, ensure_ascii=False
         )
         return Response(f"data: {frame}\n\n".encode(), media_type="text/event-stream")
+
+
+async def _drip() -> AsyncIterator[bytes]:
+    while True:  # a comment line now and then: every read succeeds, no answer comes
+        yield b": still thinking\n"
+        await asyncio.sleep(0.05)
 
 
 @pytest.fixture
@@ -221,4 +231,21 @@ async def test_an_oversized_answer_is_an_error_not_a_memory_sink(
         await session.start()
         server.huge = True
         with pytest.raises(McpError, match="answer over"):
+            await session.call("tool_0", {})
+
+
+async def test_an_answer_that_never_completes_times_out(
+    picky: tuple[PickyMcpServer, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from chatloom.hosted.engine import mcp
+
+    server, url = picky
+    monkeypatch.setattr(mcp, "MAX_REQUEST_SECONDS", 0.5)
+    async with httpx.AsyncClient() as client:
+        session = _session(url, client)
+        await session.start()
+        server.drip = True
+        with pytest.raises(mcp.McpError, match=r"did not answer within 0\.5 seconds"):
             await session.call("tool_0", {})

@@ -4,9 +4,9 @@ Per run: ``initialize``, ``tools/list`` (every page, filtered by ``allowed_tools
 then a ``tools/call`` per model call. Answers may be JSON or an SSE stream, as the
 transport allows; the ``Mcp-Session-Id`` a server hands out is sent back, and a
 session the server has forgotten (HTTP 404) is started again once, as the transport
-requires. The server is untrusted: answers are read up to :data:`MAX_RESPONSE_BYTES`,
-listing stops after :data:`MAX_TOOL_PAGES` pages, results are cut to
-:data:`MAX_RESULT_CHARS`.
+requires. The server is untrusted: answers are read up to :data:`MAX_RESPONSE_BYTES`
+and for at most :data:`MAX_REQUEST_SECONDS`, listing stops after :data:`MAX_TOOL_PAGES`
+pages, results are cut to :data:`MAX_RESULT_CHARS`.
 
 Why not the official ``mcp`` SDK: it needs a task group open for the whole session
 (a background reader per connection), reads answers with no size limit and leaves
@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import httpx
 
 from ...sse import EventDataReader
@@ -33,6 +34,7 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_RESULT_CHARS = 20_000
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 MAX_TOOL_PAGES = 20
+MAX_REQUEST_SECONDS = 60.0
 
 
 class McpError(Exception):
@@ -65,6 +67,17 @@ class McpSession:
         """Post ``message``; the answer with its id (``None`` for a notification)."""
         label = self.spec.server_label
         body = json.dumps(message).encode()
+        try:
+            with anyio.fail_after(MAX_REQUEST_SECONDS):  # a slow drip never times out a read
+                return await self._exchange_within(message, body, label)
+        except TimeoutError:
+            raise McpError(
+                f"MCP server {label} did not answer within {MAX_REQUEST_SECONDS:g} seconds"
+            ) from None
+
+    async def _exchange_within(
+        self, message: dict[str, Any], body: bytes, label: str
+    ) -> dict[str, Any] | None:
         try:
             async with self.client.stream(
                 "POST", self.spec.server_url, content=body, headers=self._headers()
