@@ -32,7 +32,7 @@ class Quiet(ChatKitServer[Any]):
         yield
 
 
-LIMITS = ServingLimits(header_timeout=0.5, body_idle_timeout=0.5, max_connections=20)
+LIMITS = ServingLimits(header_timeout=1.0, body_idle_timeout=1.0, max_connections=20)
 
 
 @contextmanager
