@@ -107,13 +107,15 @@ def frame(event: ThreadStreamEvent) -> bytes:
     """
     if type(event) is ThreadItemUpdatedEvent:
         update = event.update
-        if type(update) is AssistantMessageContentPartTextDelta and not (
-            _has_separator(event.item_id) or _has_separator(update.delta)
-        ):
+        if type(update) is AssistantMessageContentPartTextDelta:
             item_id = encode_basestring(event.item_id)
             delta = encode_basestring(update.delta)
             index = update.content_index
             text = f'{_DELTA_ITEM}{item_id}{_DELTA_UPDATE}{index},"delta":{delta}}}}}\n\n'
+            if text.isascii():  # constant time for a str: most frames stop here
+                return text.encode()
+            if "\u2028" in text or "\u2029" in text:
+                text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
             try:
                 return text.encode()
             except UnicodeEncodeError:
@@ -122,19 +124,10 @@ def frame(event: ThreadStreamEvent) -> bytes:
         payload = to_wire_json(event)
     except PydanticSerializationError:
         payload = _escape_all(_wire_text(event)).encode()
-    return b"data: " + _escape_separators(payload) + b"\n\n"
-
-
-def _has_separator(text: str) -> bool:
-    # A few nanoseconds when absent (an ASCII string cannot hold a wider character).
-    return "\u2028" in text or "\u2029" in text
-
-
-def _escape_separators(data: bytes) -> bytes:
-    # Most payloads are ASCII, which is much quicker to rule out than to search.
-    if not data.isascii() and (_LINE_SEPARATOR in data or _PARAGRAPH_SEPARATOR in data):
-        return data.replace(_LINE_SEPARATOR, b"\\u2028").replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
-    return data
+    if not payload.isascii() and (_LINE_SEPARATOR in payload or _PARAGRAPH_SEPARATOR in payload):
+        payload = payload.replace(_LINE_SEPARATOR, b"\\u2028")
+        payload = payload.replace(_PARAGRAPH_SEPARATOR, b"\\u2029")
+    return b"data: " + payload + b"\n\n"
 
 
 def _escape_all(text: str) -> str:
