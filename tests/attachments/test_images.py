@@ -107,3 +107,14 @@ async def test_at_most_a_few_decodes_run_at_once() -> None:
         for _ in range(6):
             tasks.start_soon(workers.run, job)
     assert most == workers.MAX_CONCURRENT_JOBS
+
+
+def test_sixteen_bit_images_count_their_deeper_samples(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.png"
+    deep.write_bytes(png_16bit_rgba(1000))  # 4 MB kept as 8-bit RGBA, 8 MB of samples
+    shallow = tmp_path / "shallow.png"
+    Image.new("RGBA", (1000, 1000)).save(shallow)
+    budget = UploadPolicy(max_image_decode_bytes=6_000_000)
+    make_preview(shallow, "image/png", tmp_path / "shallow.webp", budget)
+    with pytest.raises(TooManyPixels):
+        make_preview(deep, "image/png", tmp_path / "deep.webp", budget)

@@ -8,9 +8,10 @@ which bounds how many run at once.
 Decoding stays within the policy's memory budget: JPEG decodes straight at a fraction
 of its size (``draft``); other formats decode whole, so an image whose decoded pixels
 would need more than ``max_image_decode_bytes`` is refused from its header. The budget
-counts the bytes Pillow keeps per pixel (1 for grey or palette, 2 for 16-bit grey,
-4 for colour with or without alpha, whatever the file's bit depth), so colour and
-high-bit-depth images reach it with fewer pixels than ``max_image_pixels``. No full-size
+counts the bytes Pillow keeps per pixel (1 for grey or palette, 2 for 16-bit grey, 4
+for colour with or without alpha), or a 16-bit file's samples (2 bytes per channel)
+when they are more, so colour and 16-bit images reach it with fewer pixels than
+``max_image_pixels``. No full-size
 copy is made: the thumbnail is shrunk in place, then turned upright.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 
 from . import errors
 from .policy import UploadPolicy
@@ -59,8 +60,13 @@ def has_preview(mime_type: str) -> bool:
 
 
 def decoded_bytes(image: Image.Image) -> int:
-    """The memory Pillow needs for the image's pixels once decoded."""
-    return image.width * image.height * _NARROW_MODES.get(image.mode, 4)
+    """The cost of decoding an image: the memory Pillow keeps for its pixels, or the
+    samples the decoder works through when the file holds more (16-bit channels)."""
+    pixels = image.width * image.height
+    kept = pixels * _NARROW_MODES.get(image.mode, 4)
+    tiles = image.tile if isinstance(image, ImageFile.ImageFile) else []
+    deep = any(";16" in str(tile.args) for tile in tiles)
+    return max(kept, pixels * len(image.getbands()) * 2) if deep else kept
 
 
 def make_preview(source: Path, mime_type: str, destination: Path, policy: UploadPolicy) -> None:
