@@ -68,7 +68,7 @@ def closed_by_server(sock: socket.socket) -> bool:
     return data == b"" or data.startswith(b"HTTP/1.1 408")
 
 
-def test_half_sent_headers_do_not_hold_connections(caplog: pytest.LogCaptureFixture) -> None:
+def test_half_sent_headers_do_not_hold_connections() -> None:
     with serving() as (url, port):
         # More half-sent requests than the server takes connections: without a header
         # deadline they hold every slot and /healthz is refused (503) for good.
@@ -123,5 +123,6 @@ def test_the_commands_take_every_limit_as_a_flag() -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     assert limits_from(parser.parse_args([])) == DEFAULT_LIMITS
+    assert set(vars(parser.parse_args([]))) == set(ServingLimits.__dataclass_fields__)
     given = parser.parse_args(["--header-timeout", "3", "--max-connections", "7"])
     assert limits_from(given) == ServingLimits(header_timeout=3.0, max_connections=7)

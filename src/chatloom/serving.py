@@ -151,14 +151,24 @@ def serve(
     uvicorn.Server(uvicorn_config(app, host, port, limits, **options)).run()
 
 
+_FLAG_HELP = {
+    "header_timeout": "seconds to send a request's headers",
+    "body_idle_timeout": "seconds a request body may pause",
+    "body_timeout": "seconds a whole request body may take",
+    "keep_alive_timeout": "seconds an idle connection stays open",
+    "max_connections": "open connections before answering 503",
+    "max_header_bytes": "size of a request's line and headers",
+}
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The command-line options setting :class:`ServingLimits`."""
-    group = parser.add_argument_group("serving limits")
-    for name in ServingLimits.__dataclass_fields__:
-        flag = "--" + name.replace("_", "-")
+    group = parser.add_argument_group("serving limits (see docs/security.md)")
+    for name, meaning in _FLAG_HELP.items():
         default = getattr(DEFAULT_LIMITS, name)
         kind = int if isinstance(default, int) else float
-        group.add_argument(flag, type=kind, default=default, help=f"(default: {default})")
+        flag = "--" + name.replace("_", "-")
+        group.add_argument(flag, type=kind, default=default, help=f"{meaning} ({default})")
 
 
 def limits_from(args: argparse.Namespace) -> ServingLimits:
