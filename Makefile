@@ -1,8 +1,14 @@
 # The two commands of the README: `make demo` and `make test`. Each sets itself up.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-# llama-cpp-python compiles from source; the multimodal part is never used here.
-export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+# llama-cpp-python compiles from source; the multimodal part is never used here. Not for
+# the build machine's exact CPU (GGML_NATIVE): on CPUs with AMX (Sapphire Rapids and
+# later) a native build takes ggml's AMX path, which crashes in matrix multiplication
+# under virtual machines that do not grant AMX state; x86-64-v3 (AVX2, FMA, F16C) runs
+# everywhere this project is built. (uv caches the built wheel: after changing these,
+# `uv cache clean llama-cpp-python`.)
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
+	-DGGML_FMA=ON -DGGML_F16C=ON
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 HOST ?= 127.0.0.1

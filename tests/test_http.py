@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 import chatloom
-from chatloom.http import RequestContext, create_app
+from chatloom.http import USER_COOKIE, RequestContext, create_app
 from chatloom.server import ChatKitServer
 from chatloom.store.sqlite import SQLiteStore
 from chatloom.types import (
@@ -180,6 +180,39 @@ def test_disconnect_mid_stream_runs_cancellation(
             "invalid_request",
         ),
         (
+            b'{"type": "threads.create", "params": {"input": '
+            b'{"content": [], "attachments": [], "inference_options": {}}}}',
+            400,
+            "invalid_request",
+        ),
+        (
+            b'{"type": "threads.create", "params": {"input": {"content": '
+            b'[{"type": "input_text", "text": "  "}], "attachments": [], "inference_options": {}}}}',
+            400,
+            "invalid_request",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "threads.create",
+                    "params": {
+                        "input": {
+                            "content": [{"type": "input_text", "text": "Hi"}],
+                            "attachments": [f"atc_{n}" for n in range(11)],
+                            "inference_options": {},
+                        }
+                    },
+                }
+            ).encode(),
+            400,
+            "invalid_request",
+        ),
+        (
+            b'{"type": "threads.list", "params": ' + b"[" * 1500 + b"]" * 1500 + b"}",
+            400,
+            "invalid_request",
+        ),
+        (
             json.dumps({"type": "threads.list", "params": {"after": "x" * 5000}}).encode(),
             413,
             "request_too_large",
@@ -231,6 +264,34 @@ def test_each_browser_sees_only_its_own_threads(base_url: str, chat: GatedServer
             "/chatkit", json={"type": "threads.get_by_id", "params": {"thread_id": thread_id}}
         )
         assert stolen.status_code == 404
+
+
+def test_a_planted_user_cookie_is_replaced_by_a_signed_one(base_url: str) -> None:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        issued = client.post("/chatkit", json={"type": "threads.list", "params": {}})
+        user = issued.cookies[USER_COOKIE]
+        # The id the server issued is accepted as is: no new cookie.
+        again = client.post("/chatkit", json={"type": "threads.list", "params": {}})
+        assert USER_COOKIE not in again.cookies
+    for planted in ("a" * 32, user[:-1] + ("0" if user[-1] != "0" else "1"), "x" * 48):
+        with httpx.Client(base_url=base_url, timeout=10, cookies={USER_COOKIE: planted}) as client:
+            response = client.post("/chatkit", json={"type": "threads.list", "params": {}})
+            assert response.cookies[USER_COOKIE] not in (planted, user)
+
+
+def test_the_cookie_secret_outlives_the_process(chat: GatedServer) -> None:
+    secret = "a-configured-secret-of-enough-bytes"
+    ids = []
+    for _ in range(2):  # two app instances (a restart) with the same secret
+        with (
+            serve(create_app(chat, user_cookie_secret=secret)) as url,
+            httpx.Client(
+                base_url=url, timeout=10, cookies={USER_COOKIE: ids[0]} if ids else None
+            ) as client,
+        ):
+            response = client.post("/chatkit", json={"type": "threads.list", "params": {}})
+            ids.append(response.cookies.get(USER_COOKIE))
+    assert ids[0] and ids[1] is None  # the first id is still recognised after the "restart"
 
 
 def test_health_and_default_page(base_url: str) -> None:

@@ -14,8 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import uvicorn
-
+from . import serving
 from .config import ConfigError, database_config, parse_database_url
 from .hosted.cli import add_commands as add_hosted_commands
 from .http import create_app
@@ -46,11 +45,13 @@ def load_app(target: str) -> Any:
     return app
 
 
-def _serve(app: Any, host: str, port: int, what: str) -> None:
-    shown = f"[{host}]" if ":" in host else host
-    print(f"{what} on http://{shown}:{port}/  (Ctrl+C stops)", flush=True)
+def _serve(app: Any, args: argparse.Namespace, what: str) -> None:
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"{what} on http://{shown}:{args.port}/  (Ctrl+C stops)", flush=True)
     # uvicorn's own log says when the socket is open; one line per request is noise.
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    serving.serve(
+        app, args.host, args.port, serving.limits_from(args), log_level="info", access_log=False
+    )
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -79,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for command in (serve, demo):
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
+        serving.add_arguments(command)
     migrate = commands.add_parser(
         "migrate", help="copy a SQLite deployment into PostgreSQL (resumable, verified)"
     )
@@ -95,11 +97,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if hasattr(args, "run"):  # chatloom workflow ..., chatloom hosted serve
         raise SystemExit(args.run(args))
     if args.command == "serve":
-        _serve(load_app(args.target), args.host, args.port, f"Serving {args.target}")
+        _serve(load_app(args.target), args, f"Serving {args.target}")
     else:
         from .demo import create_demo_app
 
-        _serve(create_demo_app(args.data), args.host, args.port, "chatloom demo")
+        _serve(create_demo_app(args.data), args, "chatloom demo")
 
 
 __all__ = ["load_app", "main"]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -37,9 +36,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from .anonymous import PROCESS_USERS, AnonymousUsers, user_cookie_key
 from .errors import RequestError
 from .server import ChatKitServer, StreamingResult
+from .serving import DEFAULT_LIMITS, RequestDeadlines, ServingLimits
 from .store import NotFoundError, Store, StoreUnavailable
+from .untrusted import parse_count
 
 logger = logging.getLogger("chatloom.http")
 
@@ -90,15 +92,23 @@ def preferred_locale(request: Request) -> str | None:
     return first or None
 
 
+def _anonymous_users(request: Request) -> AnonymousUsers:
+    app = request.scope.get("app")
+    users = getattr(getattr(app, "state", None), "chatloom_anonymous_users", None)
+    return users if isinstance(users, AnonymousUsers) else PROCESS_USERS
+
+
 async def anonymous_browser_context(request: Request) -> RequestContext:
     """The default context: each browser is its own anonymous user (an HttpOnly cookie).
 
     Good for demos and single-tenant tools. Apps with accounts pass their own
-    ``context`` factory that authenticates the request and names the user.
+    ``context`` factory that authenticates the request and names the user. The id in
+    the cookie is signed (see :class:`AnonymousUsers`); any other value is replaced.
     """
+    users = _anonymous_users(request)
     user_id = request.cookies.get(USER_COOKIE) or ""
-    if not (16 <= len(user_id) <= 64 and user_id.isalnum()):
-        user_id = secrets.token_hex(16)
+    if not users.recognises(user_id):
+        user_id = users.issue()
         request.state.new_user_cookie = user_id
     return RequestContext(user_id=user_id, locale=preferred_locale(request), request=request)
 
@@ -128,8 +138,8 @@ class BodyTooLarge(Exception):
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, or :class:`BodyTooLarge` as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared = parse_count(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
         raise BodyTooLarge
     body = bytearray()
     async for chunk in request.stream():
@@ -331,6 +341,8 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     routes: Sequence[BaseRoute] = (),
     serve_element: bool = True,
+    user_cookie_secret: str | bytes | None = None,
+    limits: ServingLimits = DEFAULT_LIMITS,
 ) -> Starlette:
     """The chatloom app for ``server``.
 
@@ -342,7 +354,9 @@ def create_app(
     options such as ``onClientTool``. ``cors_origins`` enables CORS for
     pages on other origins. ``routes`` are added before the element's static files.
     An attachment store that :class:`ServesFiles` gets its routes mounted and its
-    lifespan run.
+    lifespan run. ``user_cookie_secret`` signs the ids :func:`anonymous_browser_context`
+    hands out (default: ``$CHATLOOM_COOKIE_SECRET``, else a key for this process).
+    ``limits`` bound the time a request body may take (see :mod:`chatloom.serving`).
     """
     if "</script" in page_script.lower():
         raise ValueError("page_script must not contain </script>")
@@ -387,7 +401,7 @@ def create_app(
         app_routes.append(Route("/", page, methods=["GET"]))
         static = files("chatloom") / "static"
         app_routes.append(Mount("/", ElementFiles(directory=str(static), check_dir=False)))
-    middleware = []
+    middleware = [Middleware(RequestDeadlines, limits=limits)]
     if cors_origins:
         middleware.append(
             Middleware(
@@ -398,12 +412,15 @@ def create_app(
                 max_age=600,
             )
         )
-    return Starlette(
+    app = Starlette(
         routes=app_routes,
         middleware=middleware,
         exception_handlers={HTTPException: http_error},
         lifespan=None if files_store is None else _lifespan(files_store, server.store),
     )
+    if context is anonymous_browser_context:
+        app.state.chatloom_anonymous_users = AnonymousUsers(user_cookie_key(user_cookie_secret))
+    return app
 
 
 def _lifespan(

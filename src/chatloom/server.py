@@ -9,7 +9,6 @@ SSE frames or one JSON body.
 from __future__ import annotations
 
 import base64
-import binascii
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -141,6 +140,9 @@ def _answer(
 
 class ChatKitServer(ABC, Generic[TContext]):
     """Subclass it and implement :meth:`respond`; override the other hooks as needed."""
+
+    max_attachments_per_message = 10
+    """A user message with more attachments is refused (400)."""
 
     def __init__(
         self,
@@ -398,7 +400,7 @@ class ChatKitServer(ABC, Generic[TContext]):
     async def _input_transcribe(self, params: InputTranscribeParams, context: TContext) -> bytes:
         try:
             audio = base64.b64decode(params.audio_base64, validate=True)
-        except binascii.Error as error:
+        except ValueError as error:  # binascii.Error, or a character outside ASCII
             raise RequestError("audio_base64 is not valid base64") from error
         result = await self.transcribe(AudioInput(data=audio, mime_type=params.mime_type), context)
         return to_wire_json(result)
@@ -411,6 +413,15 @@ class ChatKitServer(ABC, Generic[TContext]):
         return self.attachment_store
 
     async def _load_attachments(self, input: UserMessageInput, context: TContext) -> list[Any]:
+        """The message's attachments, once the message is known to be one worth sending."""
+        if not input.attachments and not any(
+            part.type != "input_text" or part.text.strip() for part in input.content
+        ):
+            raise RequestError("The message is empty: send some text or an attachment")
+        if len(input.attachments) > self.max_attachments_per_message:
+            raise RequestError(
+                f"A message may carry at most {self.max_attachments_per_message} attachments"
+            )
         return [await self.store.load_attachment(id, context) for id in input.attachments]
 
     async def _load_action_target(

@@ -31,6 +31,7 @@ from chatloom.store.memory import MemoryStore
 from chatloom.types import ThreadMetadata, URLSource
 
 from ..conftest import Clock
+from ..polling import eventually_async
 from .conftest import create, make_server, run
 
 T0 = "2025-01-01T12:00:0"
@@ -484,6 +485,10 @@ async def test_tool_rounds_are_bounded(
         ([Fail(503, "overloaded")], "The model server answered HTTP 503: overloaded"),
         ([Say("Partial"), Raw("{this is not json")], "The model sent a malformed stream chunk"),
         (
+            [Say("Partial"), Raw("x" * (5 * 1024 * 1024))],
+            "The model sent an oversized stream chunk",
+        ),
+        (
             [Raw('{"error": {"message": "context length exceeded"}}')],
             "The model reported an error: context length exceeded",
         ),
@@ -504,6 +509,20 @@ async def test_provider_errors_become_error_events(
         assert events[-2]["item"]["content"][0]["text"] == "Partial"
 
 
+async def test_line_and_paragraph_separators_in_a_reply_arrive_intact(
+    endpoint: ScriptedEndpoint, provider: OpenAICompatibleProvider
+) -> None:
+    # Servers that write JSON with ensure_ascii off send U+2028 and friends raw; only
+    # CR and LF end an SSE line, so they are text, not line breaks.
+    text = "one\u2028two\u2029three\x85four"
+    chunk = {"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
+    endpoint.script([Raw(json.dumps(chunk, ensure_ascii=False))])
+    events = await run(make_server(Agent(provider)), create("Hi"))
+    assert [e["type"] for e in events if e["type"] == "error"] == []
+    done = [e for e in events if e["type"] == "thread.item.done"]
+    assert done[-1]["item"]["content"][0]["text"] == text
+
+
 async def test_a_model_that_stalls_times_out_as_an_error_event(
     endpoint: ScriptedEndpoint, endpoint_url: str
 ) -> None:
@@ -516,6 +535,29 @@ async def test_a_model_that_stalls_times_out_as_an_error_event(
         "message": "The model server did not answer in time",
         "allow_retry": True,
     }
+
+
+async def test_turns_beyond_the_connection_pool_fail_fast_with_a_clear_error(
+    endpoint: ScriptedEndpoint, endpoint_url: str
+) -> None:
+    import asyncio
+
+    import httpx
+
+    endpoint.script([Say("Hel"), Pause(3), Say("lo")], [Say("never")])
+    narrow = OpenAICompatibleProvider(
+        "scripted",
+        base_url=endpoint_url,
+        max_connections=1,
+        timeout=httpx.Timeout(30.0, pool=0.2),
+    )
+    server = make_server(Agent(narrow))
+    first = asyncio.ensure_future(run(server, create("Hi")))
+    await eventually_async(lambda: endpoint.exchanges, what="the first turn holds the connection")
+    second = await run(server, create("Hi again"))
+    assert second[-1]["type"] == "error"
+    assert "all 1 connections to the model server are in use" in second[-1]["message"]
+    assert (await first)[-1]["type"] == "thread.item.done"
 
 
 async def test_an_unreachable_model_server_is_an_error_event() -> None:

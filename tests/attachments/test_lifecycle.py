@@ -123,7 +123,7 @@ def test_quota_on_bytes_is_enforced_while_streaming(make_app: AppFactory) -> Non
     assert len(app.stored_files()) == 1
     assert app.upload("c.txt", b"c" * MiB, "text/plain").status_code == 200
 
-    # A reservation counts its announced size; its upload, the real one.
+    # A reservation counts its announced size; its upload may bring no more than that.
     other = "carol"
     reserved = app.call(
         "attachments.create",
@@ -137,6 +137,25 @@ def test_quota_on_bytes_is_enforced_while_streaming(make_app: AppFactory) -> Non
     )
     assert error_of(big) == (429, "invalid_request")
     url = reserved["upload_descriptor"]["url"]
-    assert httpx.put(url, content=b"r" * (3 * MiB + 1)).status_code == 429
+    assert error_of(httpx.put(url, content=b"r" * (2 * MiB + 1))) == (413, "file_too_large")
     assert httpx.put(url, content=b"r" * 100).status_code == 200
     assert app.upload("t.txt", b"t" * (2 * MiB), "text/plain", user=other).status_code == 200
+
+
+def test_new_identities_from_one_address_share_its_allowance(make_app: AppFactory) -> None:
+    # Anonymous mode: a client without a cookie is a new user on every request.
+    app = make_app(UploadPolicy(client_quota_count=3, client_quota_bytes=3 * MiB))
+    statuses = [
+        app.upload("a.txt", b"a" * 10, "text/plain", user=f"fresh{n}").status_code for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    app2 = make_app(UploadPolicy(client_quota_count=None, client_quota_bytes=3 * MiB))
+    assert app2.upload("a.txt", b"a" * (2 * MiB), "text/plain", user="x1").status_code == 200
+    over = app2.upload("b.txt", b"b" * (2 * MiB), "text/plain", user="x2")
+    assert error_of(over) == (429, "quota_exceeded")
+    assert "per address" in over.json()["error"]["message"]
+    # A reservation counts against the address too.
+    reserved = app2.call(
+        "attachments.create", {"name": "c.txt", "size": 2 * MiB, "mime_type": "text/plain"}
+    )
+    assert error_of(reserved) == (429, "invalid_request")

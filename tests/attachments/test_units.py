@@ -60,6 +60,13 @@ def test_signatures_bind_purpose_id_and_expiry() -> None:
         UrlSigner(b"short")
 
 
+@pytest.mark.parametrize("expiry", ["²", "1²", "١٢٣", "9" * 5000, "-1", "+5", " 5", ""])
+def test_an_expiry_that_is_not_plain_digits_is_invalid_not_an_error(expiry: str) -> None:
+    signer = UrlSigner(b"k" * 32)
+    params = {"exp": expiry, "sig": signer.query("upload", "atc_1", 10)["sig"]}
+    assert signer.check("upload", "atc_1", params, now=1) is Verdict.INVALID
+
+
 def test_the_generated_key_is_private_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "signing.key"
     key = load_or_create_key(path)

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_SOURCE = Path(__file__).parent / "hosted_page"
 PAGE = ROOT / "web" / "dist" / "hosted-page"
-ADMIN_KEY = "sk-e2e-admin"
+ADMIN_KEY = "sk-e2e-7c41d9a0b8e25f63c1a9d7e0b4f28a65"
 WORKFLOW = """
 id: wf_e2e
 start: answer

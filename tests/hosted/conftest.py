@@ -19,7 +19,7 @@ from chatloom.hosted.ratelimit import SlidingWindowLimiter
 
 from ..live_server import serve
 
-ADMIN_KEY = "sk-admin-test-0123456789"
+ADMIN_KEY = "sk-test-3f9a1c7e5b2d4086a1f3c9e7b5d2a4f8"
 BETA = {"OpenAI-Beta": "chatkit_beta=v1"}
 
 HELLO = """

@@ -61,6 +61,9 @@ def test_import_writes_a_valid_workflow(tmp_path: Path, capsys: pytest.CaptureFi
     assert run("workflow", "import", str(bad)) == 1
 
 
+CLI_KEY = "sk-cli-0b7e3d9a51c84f26e0a9b3d7c15f8e42"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -77,6 +80,9 @@ def test_hosted_serve_starts_and_requires_an_admin_key(tmp_path: Path) -> None:
 
     port = _free_port()
     env["CHATLOOM_ADMIN_KEY"] = "sk-cli-test"
+    weak = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert weak.returncode == 2 and "at least 32 characters" in weak.stderr
+    env["CHATLOOM_ADMIN_KEY"] = CLI_KEY
     process = subprocess.Popen(
         [*command, "--port", str(port), "--data", str(tmp_path / "var")],
         env=env,
@@ -97,7 +103,7 @@ def test_hosted_serve_starts_and_requires_an_admin_key(tmp_path: Path) -> None:
         response = httpx.post(
             base + "/v1/chatkit/sessions",
             json={"user": "u", "workflow": {"id": "wf_hello"}},
-            headers={"Authorization": "Bearer sk-cli-test"},
+            headers={"Authorization": f"Bearer {CLI_KEY}"},
         )
         assert response.status_code == 200 and response.json()["workflow"]["version"] == "1"
         assert (tmp_path / "var" / "hosted.sqlite3").exists()

@@ -132,3 +132,42 @@ def test_two_phase_uploads_through_the_conversation(files_app: str) -> None:
     assert descriptor["url"].startswith(files_app + "/v1/chatkit/files/")
     uploaded = httpx.post(descriptor["url"], files={"file": ("dot.png", PNG, "image/png")})
     assert uploaded.status_code == 200 and uploaded.json()["id"] == created["id"]
+
+
+def test_the_session_size_limit_holds_on_the_bytes_received(files_app: str) -> None:
+    secret = session(files_app, enabled=True, max_file_size=1)  # 1 MiB
+    auth = {"Authorization": f"Bearer {secret}"}
+    big = b"x" * (3 * 1024 * 1024)
+
+    def create(size: object) -> httpx.Response:
+        body = {"type": "attachments.create", "params": {"name": "a.txt", "size": size}}
+        body["params"]["mime_type"] = "text/plain"  # type: ignore[index]
+        return httpx.post(files_app + "/v1/chatkit/conversation", json=body, headers=auth)
+
+    # Declared 10 bytes, sent 3 MiB to the signed URL.
+    url = create(10).json()["upload_descriptor"]["url"]
+    refused = httpx.put(url, content=big, headers={"Content-Type": "text/plain"})
+    assert refused.status_code == 413 and refused.json()["error"]["type"] == "file_too_large"
+    # A size written as a float is still a size.
+    assert create(float(2 * 1024 * 1024)).status_code == 413
+
+    # A chunked direct upload declares no length at all.
+    boundary = "b0undary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
+    ).encode()
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for start in range(0, len(big), 256 * 1024):
+            yield big[start : start + 256 * 1024]
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    direct = httpx.post(
+        files_app + "/v1/chatkit/files",
+        content=chunks(),
+        headers={**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert direct.status_code == 413, direct.text
+    assert direct.json()["error"]["type"] == "file_too_large"

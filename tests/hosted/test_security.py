@@ -12,7 +12,7 @@ import pytest
 from chatloom.agents.providers.scripted import Say, ScriptedEndpoint
 from chatloom.hosted.credentials import AdminKeys, digest, new_client_secret
 
-from .conftest import ADMIN_KEY, Hosted, create, thread_id_of
+from .conftest import ADMIN_KEY, BETA, Hosted, create, thread_id_of
 
 LIST = {"type": "threads.list", "params": {}}
 
@@ -141,13 +141,44 @@ def test_cors_preflight_names_authorization_and_openai_beta(hosted: Hosted) -> N
     assert "chatloom-secret-expires-at" in cross.headers["access-control-expose-headers"].lower()
 
 
+ONE = "sk-one-5a0c9e3f7b1d48a2c6e0f9b3d7a1c5e8"
+TWO = "sk-two-e8c1a7d3f9b5024c8a6e1f3d9b7c5a0e"
+
+
 def test_admin_keys_are_kept_as_digests() -> None:
-    keys = AdminKeys.from_keys(["sk-one", "sk-two"])
-    assert keys.accepts("sk-two") and not keys.accepts("sk-three") and not keys.accepts(None)
-    assert "sk-one" not in repr(vars(keys))
-    assert AdminKeys([f"sha256:{digest('sk-one')}"]).accepts("sk-one")
+    keys = AdminKeys.from_keys([ONE, TWO])
+    assert keys.accepts(TWO) and not keys.accepts(TWO + "x") and not keys.accepts(None)
+    assert ONE not in repr(vars(keys))
+    assert AdminKeys([f"sha256:{digest(ONE)}"]).accepts(ONE)
     with pytest.raises(ValueError):
         AdminKeys([])
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("sk-short-key", "at least 32 characters"),
+        ("a" * 40, "too easy to guess"),
+        ("sk-changeme-changeme-changeme-changeme", "too easy to guess"),
+        ("sk-your-key-here-0123456789abcdefghijk", "too easy to guess"),
+    ],
+)
+def test_weak_admin_keys_are_refused(key: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        AdminKeys.from_keys([key])
+
+
+def test_wrong_admin_keys_are_logged_and_throttled_per_client(
+    hosted: Hosted, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = {"Authorization": "Bearer sk-guess-000000000000000000000000000000", **BETA}
+    with httpx.Client(base_url=hosted.url, headers=wrong) as guesser:
+        answers = [guesser.get("/v1/chatkit/threads").status_code for _ in range(12)]
+        assert answers[:10] == [401] * 10 and answers[10:] == [429, 429]
+        # Throttled: even the right key is not looked at from this address now.
+        right = guesser.get("/v1/chatkit/threads", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+        assert right.status_code == 429 and int(right.headers["retry-after"]) >= 1
+    assert "Refused a wrong admin key to GET /v1/chatkit/threads from 127.0.0.1" in caplog.text
 
 
 def test_oversized_bodies_are_refused_before_they_are_read(hosted: Hosted) -> None:
@@ -166,3 +197,19 @@ def test_oversized_bodies_are_refused_before_they_are_read(hosted: Hosted) -> No
         hosted.url + "/v1/chatkit/conversation", content=chunks(), headers=headers
     )
     assert streamed.status_code == 413
+
+
+def test_deeply_nested_json_is_a_400_on_every_endpoint(hosted: Hosted) -> None:
+    nested = b"[" * 100_000 + b"]" * 100_000
+    with hosted.admin() as admin:
+        response = admin.post("/v1/chatkit/sessions", content=nested)
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_json"
+    secret = hosted.session()["client_secret"]
+    for body in (nested, b'{"type": "threads.list", "params": ' + nested + b"}"):
+        response = httpx.post(
+            hosted.url + "/v1/chatkit/conversation",
+            content=body,
+            headers={"Authorization": f"Bearer {secret}", **BETA},
+        )
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/json"

@@ -39,12 +39,12 @@ from ..types import (
     FileAttachment,
     ImageAttachment,
 )
-from . import cleanup, errors, routes, sniffing
+from . import cleanup, errors, routes, sniffing, workers
 from .extract import ContentPart, ModelContentLimits, content_parts
 from .images import InvalidImage, TooManyPixels, has_preview, make_preview
 from .index import FileIndex, FileRecord
 from .naming import SAFE_ID, display_name
-from .policy import UploadPolicy
+from .policy import ClientAllowance, ClientUploads, UploadPolicy
 from .signing import UrlSigner, load_or_create_key
 from .uploads import RequestBody, TypeCheck, UploadSink, receive
 
@@ -95,6 +95,7 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
             key = secret.encode() if isinstance(secret, str) else secret
         self.signer = UrlSigner(key)
         self.index = FileIndex(self.directory / "index.sqlite3")
+        self.client_uploads = ClientUploads(self.policy)
 
     def close(self) -> None:
         self.index.close()
@@ -134,12 +135,17 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
         """Reserve an attachment and a signed upload URL (two-phase upload).
 
         The declared type and size are checked now (415, 413) and the declared size
-        is charged to the quota (429) until the real bytes replace it.
+        is charged to the user's and the client address's quotas (429); the upload
+        may then bring no more bytes than it declared.
         """
         name = display_name(input.name)
         mime_type = sniffing.resolve_type(input.mime_type, name, b"")
-        self.policy.check_type(mime_type)
-        self.policy.check_size(input.size)
+        policy = self.policy.for_context(context)
+        policy.check_type(mime_type)
+        policy.check_size(input.size)
+        allowance = self.client_uploads.start(context, policy)
+        if allowance is not None:
+            allowance.grow(input.size)
         record = FileRecord(
             id=self._new_id(mime_type, context),
             owner=user_id_of(context),
@@ -190,13 +196,8 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
             note = f"[The attachment {attachment.name} is no longer available.]"
             return [{"type": "text", "text": note}]
         path = self.file_path(record.id) if record.state == "ready" else None
-        return await anyio.to_thread.run_sync(
-            content_parts,
-            path,
-            record.name,
-            record.mime_type,
-            self.model_limits,
-            self.policy.max_image_pixels,
+        return await workers.run(
+            content_parts, path, record.name, record.mime_type, self.model_limits, self.policy
         )
 
     # --- uploads (called by the routes) ---------------------------------------------
@@ -229,9 +230,11 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
     async def receive_direct(self, body: RequestBody, context: TContext, base: str) -> Attachment:
         """Store a direct upload for the context's user (the caller saves it in the Store)."""
         owner = user_id_of(context)
+        policy = self.policy.for_context(context)
         count, used = await self.index.usage(owner)
-        self.policy.check_quota(count + 1, used)
-        sink = self._sink(used, self._check_declared_type)
+        policy.check_quota(count + 1, used)
+        allowance = self.client_uploads.start(context, policy)
+        sink = self._sink(policy, used, self._check_declared_type, allowance)
         mime_type = await receive(body, sink, raw_allowed=False)
         record = FileRecord(
             id=self._new_id(mime_type, context),
@@ -261,7 +264,8 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
 
         try:
             _, used = await self.index.usage(record.owner)
-            sink = self._sink(used - record.size, check_type)
+            policy = self.policy.for_reservation(record.size)
+            sink = self._sink(policy, used - record.size, check_type)
             await receive(body, sink, raw_allowed=True)
             await self._keep(
                 sink,
@@ -274,9 +278,15 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
             raise
         return dataclasses.replace(record, size=sink.size, state="ready")
 
-    def _sink(self, used_bytes: int, check_type: TypeCheck) -> UploadSink:
+    def _sink(
+        self,
+        policy: UploadPolicy,
+        used_bytes: int,
+        check_type: TypeCheck,
+        client: ClientAllowance | None = None,
+    ) -> UploadSink:
         path = self.incoming_dir() / secrets.token_hex(16)
-        return UploadSink(path, self.policy, used_bytes, check_type)
+        return UploadSink(path, policy, used_bytes, check_type, client)
 
     def _check_declared_type(self, declared: str | None, name: str | None, head: bytes) -> str:
         mime_type = sniffing.resolve_type(declared, display_name(name), head)
@@ -297,12 +307,12 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
         mime_type = sink.mime_type or ""
         try:
             if has_preview(mime_type):
-                await anyio.to_thread.run_sync(
+                await workers.run(
                     make_preview,
                     sink.path,
                     mime_type,
                     self.preview_path(attachment_id),
-                    self.policy.max_image_pixels,
+                    self.policy,
                 )
             os.replace(sink.path, self.file_path(attachment_id))
             await register()

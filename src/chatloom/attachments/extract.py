@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from .images import InvalidImage, has_preview, model_image
+from .policy import UploadPolicy
 from .sniffing import is_text_type
 
 logger = logging.getLogger("chatloom.attachments")
@@ -39,7 +40,7 @@ class ModelContentLimits:
 
 
 def content_parts(
-    path: Path | None, name: str, mime_type: str, limits: ModelContentLimits, max_pixels: int
+    path: Path | None, name: str, mime_type: str, limits: ModelContentLimits, policy: UploadPolicy
 ) -> list[ContentPart]:
     """The parts for one attachment; ``path`` is ``None`` if its bytes never arrived."""
     if path is None:
@@ -47,7 +48,7 @@ def content_parts(
     if has_preview(mime_type):
         try:
             kind, data = model_image(
-                path, mime_type, limits.max_image_side, limits.max_image_bytes, max_pixels
+                path, mime_type, limits.max_image_side, limits.max_image_bytes, policy
             )
         except InvalidImage:
             return [_note(f"[The image {name} could not be decoded.]")]

@@ -12,12 +12,12 @@ import base64
 import enum
 import hashlib
 import hmac
-import os
-import secrets
 from collections.abc import Mapping
-from pathlib import Path
 
-MIN_KEY_BYTES = 16
+from ..keys import MIN_KEY_BYTES, load_or_create_key
+from ..untrusted import parse_count
+
+__all__ = ["MIN_KEY_BYTES", "UrlSigner", "Verdict", "load_or_create_key"]
 
 
 class Verdict(enum.Enum):
@@ -50,9 +50,9 @@ class UrlSigner:
     ) -> Verdict:
         """Whether ``params`` grant ``purpose`` on the attachment at time ``now``."""
         raw_expiry = params.get("exp")
-        if raw_expiry is not None and not raw_expiry.isdigit():
+        expires = parse_count(raw_expiry)
+        if raw_expiry is not None and expires is None:
             return Verdict.INVALID
-        expires = None if raw_expiry is None else int(raw_expiry)
         expected = self._signature(purpose, attachment_id, expires)
         # Constant time: a timing difference would let a client guess it byte by byte.
         if not hmac.compare_digest(expected, params.get("sig", "")):
@@ -60,26 +60,3 @@ class UrlSigner:
         if expires is not None and now > expires:
             return Verdict.EXPIRED
         return Verdict.VALID
-
-
-def load_or_create_key(path: Path) -> bytes:
-    """The key stored at ``path``, made (random, owner-only) the first time.
-
-    Several processes may start at once: each writes a candidate aside and links it
-    into place, which succeeds for one of them; all then read the winner's key.
-    """
-    if not path.exists():
-        candidate = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(secrets.token_bytes(32))
-        try:
-            os.link(candidate, path)
-        except FileExistsError:
-            pass
-        finally:
-            candidate.unlink()
-    key = path.read_bytes()
-    if len(key) < MIN_KEY_BYTES:
-        raise ValueError(f"{path} holds no usable signing key")
-    return key

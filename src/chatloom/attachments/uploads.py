@@ -17,8 +17,9 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from ..untrusted import parse_count
 from . import errors
-from .policy import UploadPolicy
+from .policy import ClientAllowance, UploadPolicy
 from .sniffing import HEAD_BYTES
 
 if TYPE_CHECKING:
@@ -37,16 +38,23 @@ class UploadSink:
     """One upload on its way to a file at ``path``.
 
     ``check_type`` settles the type from the first bytes; ``used_bytes`` is what the
-    user already holds, so the quota is enforced while streaming, not after.
+    user already holds and ``client`` the client address's allowance, so quotas are
+    enforced on the bytes as they stream in, not after (and never on a declared size).
     """
 
     def __init__(
-        self, path: Path, policy: UploadPolicy, used_bytes: int, check_type: TypeCheck
+        self,
+        path: Path,
+        policy: UploadPolicy,
+        used_bytes: int,
+        check_type: TypeCheck,
+        client: ClientAllowance | None = None,
     ) -> None:
         self.path = path
         self.policy = policy
         self.used_bytes = used_bytes
         self.check_type = check_type
+        self.client = client
         self.filename: str | None = None
         self.declared_type: str | None = None
         self.mime_type: str | None = None
@@ -60,6 +68,8 @@ class UploadSink:
         self.size += len(data)
         self.policy.check_size(self.size)
         self.policy.check_bytes_quota(self.used_bytes + self.size)
+        if self.client is not None:
+            self.client.grow(self.size)
         if self.mime_type is None:
             self._head += data[: HEAD_BYTES - len(self._head)]
             if len(self._head) >= HEAD_BYTES:
@@ -145,10 +155,10 @@ async def receive(body: RequestBody, sink: UploadSink, *, raw_allowed: bool) -> 
     format); with ``raw_allowed`` any other body is the file itself (a plain ``PUT``).
     """
     try:
-        declared_length = body.headers.get("content-length", "")
-        if declared_length.isdigit():
+        declared_length = parse_count(body.headers.get("content-length"))
+        if declared_length is not None:
             # Multipart framing adds little: refuse obvious oversize before any write.
-            sink.policy.check_size(int(declared_length) - MAX_OTHER_FIELD_BYTES)
+            sink.policy.check_size(declared_length - MAX_OTHER_FIELD_BYTES)
         media_type, options = parse_options_header(body.headers.get("content-type"))
         if media_type == b"multipart/form-data":
             await _receive_multipart(body, options.get(b"boundary", b""), sink)

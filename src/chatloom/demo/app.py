@@ -18,6 +18,7 @@ from starlette.routing import Route
 from ..agents import LocalProvider, ModelProvider, provider_from_env
 from ..config import store_from_env
 from ..http import create_app
+from ..keys import load_or_create_key
 from .knowledge import KnowledgeBase
 from .server import HelpDeskServer
 from .tickets import TicketDesk
@@ -138,6 +139,7 @@ def create_demo_app(
         page_options=options,
         page_title="Lumen Notes Help",
         page_script=CLIENT_TOOLS,
+        user_cookie_secret=load_or_create_key(folder / "cookie.key"),
     )
 
 

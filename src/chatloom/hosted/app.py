@@ -27,6 +27,7 @@ from ..agents.providers.base import ModelProvider
 from ..config import DatabaseConfig, postgres_database
 from ..database import Database
 from ..http import CORS_HEADERS, ServesFiles
+from ..serving import DEFAULT_LIMITS, RequestDeadlines, ServingLimits
 from ..store import AttachmentStore, Store, StoreUnavailable
 from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
@@ -114,6 +115,7 @@ def create_hosted_app(
     serve_element: bool = True,
     limiter: SlidingWindowLimiter | None = None,
     database: DatabaseConfig | None = None,
+    limits: ServingLimits = DEFAULT_LIMITS,
 ) -> Starlette:
     """The hosted app for the workflows in a folder.
 
@@ -125,6 +127,7 @@ def create_hosted_app(
     either everything lives in memory. The document index stays under ``data_dir``.
     ``cors_origins`` are the pages allowed to call from
     other origins: the client secret is the credential, so ``*`` is the default.
+    ``limits`` bound the time a request body may take (see :mod:`chatloom.serving`).
     An ``attachment_store`` that serves files (``DiskAttachmentStore(...,
     path="/v1/chatkit/files")``) gets its routes there, behind the client secret.
     """
@@ -184,6 +187,7 @@ def create_hosted_app(
         static = files("chatloom") / "static"
         routes.append(Mount("/", StaticFiles(directory=str(static), check_dir=False)))
     middleware = [
+        Middleware(RequestDeadlines, limits=limits),
         Middleware(
             CORSMiddleware,
             allow_origins=list(cors_origins),
@@ -191,7 +195,7 @@ def create_hosted_app(
             allow_headers=list(CORS_HEADERS),
             expose_headers=["Retry-After", SECRET_EXPIRES_HEADER],
             max_age=600,
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

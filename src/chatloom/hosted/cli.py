@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .. import serving
 from ..config import database_config
 from ..store import StoreUnavailable
+from .credentials import AdminKeys
 from .workflow.code_import import ExportImportError, import_python_export
 from .workflow.importer import AgentBuilderImportError, Imported, import_agent_builder
 from .workflow.loader import (
@@ -179,8 +181,6 @@ def _step_line(step: dict[str, Any]) -> str:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from ..agents import provider_from_env
     from .app import create_hosted_app, workflow_repository
 
@@ -189,6 +189,11 @@ def serve(args: argparse.Namespace) -> int:
         print(
             f"Set {args.admin_key_env} to the admin API key(s) servers will use.", file=sys.stderr
         )
+        return 2
+    try:
+        admin_keys = AdminKeys.from_keys(keys)
+    except ValueError as error:
+        print(f"{args.admin_key_env}: {error}", file=sys.stderr)
         return 2
     database = database_config()
     try:
@@ -202,7 +207,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {workflow_id}: default version {version}")
     app = create_hosted_app(
         repository,
-        admin_keys=keys,
+        admin_keys=admin_keys,
         provider=provider_from_env(),
         data_dir=args.data,
         attachment_store=_disk_files(args.data),
@@ -211,7 +216,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"chatloom hosted on http://{shown}:{args.port}/v1  (Ctrl+C stops)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serving.serve(app, args.host, args.port, serving.limits_from(args), log_level="warning")
     return 0
 
 
@@ -271,6 +276,7 @@ def add_commands(commands: Any) -> None:
     )
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8000)
+    serving.add_arguments(server)
     server.set_defaults(run=serve)
 
 

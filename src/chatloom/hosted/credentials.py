@@ -13,6 +13,9 @@ import secrets
 from collections.abc import Iterable
 
 CLIENT_SECRET_PREFIX = "ek_"
+MIN_ADMIN_KEY_CHARS = 32
+# Placeholders people paste from examples and never change.
+_PLACEHOLDERS = ("changeme", "change-me", "password", "example", "your-key", "yourkey", "xxxx")
 
 
 def digest(credential: str) -> str:
@@ -49,8 +52,15 @@ class AdminKeys:
 
     @classmethod
     def from_keys(cls, keys: Iterable[str]) -> AdminKeys:
-        """From plaintext keys (e.g. an environment variable); only digests are kept."""
-        return cls(digest(key) for key in keys if key)
+        """From plaintext keys (e.g. an environment variable); only digests are kept.
+
+        A weak key (shorter than :data:`MIN_ADMIN_KEY_CHARS`, few distinct characters,
+        a known placeholder) is refused with ``ValueError``.
+        """
+        present = [key for key in keys if key]
+        for key in present:
+            check_admin_key(key)
+        return cls(digest(key) for key in present)
 
     def accepts(self, key: str | None) -> bool:
         if not key:
@@ -63,10 +73,22 @@ class AdminKeys:
         return matched
 
 
+def check_admin_key(key: str) -> None:
+    """Refuse (``ValueError``) a key that could be guessed."""
+    hint = "make one with: python -c 'import secrets; print(\"sk-\" + secrets.token_urlsafe(32))'"
+    if len(key) < MIN_ADMIN_KEY_CHARS:
+        raise ValueError(f"An admin key needs at least {MIN_ADMIN_KEY_CHARS} characters; {hint}")
+    lowered = key.lower()
+    if len(set(key)) < 12 or any(word in lowered for word in _PLACEHOLDERS):
+        raise ValueError(f"The admin key is too easy to guess; {hint}")
+
+
 __all__ = [
     "CLIENT_SECRET_PREFIX",
+    "MIN_ADMIN_KEY_CHARS",
     "AdminKeys",
     "bearer_token",
+    "check_admin_key",
     "digest",
     "new_client_secret",
     "new_id",

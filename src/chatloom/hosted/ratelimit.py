@@ -36,6 +36,16 @@ class SlidingWindowLimiter:
             hits.append(now)
             return None
 
+    def retry_after(self, key: str, limit: int) -> int | None:
+        """Like :meth:`acquire` (seconds to wait, or ``None``) without recording a request."""
+        now = self.clock()
+        with self._lock:
+            hits = self._hits.get(key)
+            live = [hit for hit in hits or () if hit > now - self.window]
+            if len(live) < limit:
+                return None
+            return max(1, math.ceil(live[0] + self.window - now))
+
     def _sweep(self, now: float) -> None:
         if now < self._next_sweep:
             return

@@ -10,6 +10,7 @@ envelope, so the official SDKs raise their usual exceptions.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from ..http import BodyTooLarge, ChatKitEndpoint, preferred_locale, read_body
 from ..server import ChatKitServer
 from ..store import NotFoundError, StoreUnavailable
 from ..types import Page, SortOrder, Thread, to_wire_json
+from ..untrusted import parse_count, parse_json
 from .api_objects import item_object, list_object, thread_object
 from .credentials import AdminKeys, bearer_token
 from .directory import DirectoryStore, ThreadDirectory
@@ -45,6 +47,9 @@ UNCOUNTED_REQUESTS = frozenset({"threads.get_by_id", "threads.list", "items.list
 # before it does (OpenAI's element does not read it; it is harmless to others).
 SECRET_EXPIRES_HEADER = "Chatloom-Secret-Expires-At"
 MAX_BODY_BYTES = 8 * 1024 * 1024
+ADMIN_FAILURES_PER_MINUTE = 10
+
+logger = logging.getLogger("chatloom.hosted")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,12 @@ class HostedContext:
     session: Session
     locale: str | None = None
     request: Request | None = None
+
+    @property
+    def upload_max_bytes(self) -> int:
+        """The session's ``file_upload.max_file_size``, which attachment stores enforce
+        on the bytes they receive (see ``chatloom.attachments.policy.LimitsUploads``)."""
+        return self.session.configuration.file_upload.max_file_size * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -123,7 +134,7 @@ def _replaying(request: Request, body: bytes) -> Request:
 async def _json_body(request: Request) -> Any:
     body = await _bounded_body(request)
     try:
-        return json.loads(body or b"{}")
+        return parse_json(body or b"{}")
     except ValueError:
         raise APIError(400, "The request body is not valid JSON.", code="invalid_json") from None
 
@@ -168,6 +179,8 @@ class HostedAPI:
         self.directory = directory
         self.admin_keys = admin_keys
         self.limiter = limiter
+        # Wrong admin keys per client address: guessing is throttled, not just logged.
+        self.admin_failures = SlidingWindowLimiter()
         self.endpoint = ChatKitEndpoint(server, self._conversation_context, MAX_BODY_BYTES)
         # Files uploaded per session (for max_files), with the session's expiry.
         self._uploads: dict[str, tuple[int, int]] = {}
@@ -201,8 +214,26 @@ class HostedAPI:
 
     def _admin(self, handler: Handler) -> Handler:
         async def checked(request: Request) -> Response:
+            client = request.client.host if request.client else "unknown"
+            wait = self.admin_failures.retry_after(client, ADMIN_FAILURES_PER_MINUTE)
+            if wait is not None:  # refused before the key is even looked at
+                raise APIError(
+                    429,
+                    "Too many requests with a wrong API key from this address.",
+                    type="rate_limit_exceeded",
+                    code="rate_limit_exceeded",
+                    headers={"Retry-After": str(wait)},
+                )
             key = bearer_token(request.headers.get("authorization"))
             if not self.admin_keys.accepts(key):
+                self.admin_failures.acquire(client, ADMIN_FAILURES_PER_MINUTE)
+                logger.warning(
+                    "Refused %s to %s %s from %s",
+                    "a wrong admin key" if key else "a request without an admin key",
+                    request.method,
+                    request.url.path,
+                    client,
+                )
                 raise APIError(
                     401,
                     "Incorrect API key provided." if key else "You didn't provide an API key.",
@@ -381,8 +412,8 @@ class HostedAPI:
         session = await self._session_of(request)
         self._count(session)
         if request.method == "POST":
-            declared = request.headers.get("content-length", "")
-            self._check_upload(session, int(declared) if declared.isdigit() else None)
+            declared = parse_count(request.headers.get("content-length"))
+            self._check_upload(session, declared)
         return HostedContext(session.user, session, preferred_locale(request), request)
 
     # --- per-session limits ---------------------------------------------------------------
@@ -424,7 +455,7 @@ class HostedAPI:
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        document = json.loads(body)
+        document = parse_json(body)
     except ValueError:
         return {}
     return document if isinstance(document, dict) else {}

@@ -8,7 +8,6 @@ the connection, so the model server stops generating for a stopped turn.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
@@ -16,15 +15,23 @@ from typing import Any
 
 import httpx
 
-from ...sse import EventDataReader
+from ...sse import EventDataReader, EventTooLarge
+from ...untrusted import parse_count, parse_json
 from .base import ChunkParser, ModelEvent, ModelRequest, ProviderError, _error_text
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0, pool=5.0)
+DEFAULT_MAX_CONNECTIONS = 100
+MAX_ERROR_BYTES = 64 * 1024
 
 
 class OpenAICompatibleProvider:
-    """A model behind an OpenAI-compatible ``/chat/completions`` endpoint."""
+    """A model behind an OpenAI-compatible ``/chat/completions`` endpoint.
+
+    At most ``max_connections`` turns stream from the model server at once (per event
+    loop); a turn that finds them all busy waits up to the timeout's ``pool`` seconds
+    (5 by default), then fails with a clear error instead of queueing for a minute.
+    """
 
     def __init__(
         self,
@@ -35,8 +42,10 @@ class OpenAICompatibleProvider:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self.model = model
+        self.max_connections = max_connections
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.timeout = timeout
         self.headers = {"Accept": "text/event-stream", **(headers or {})}
@@ -49,21 +58,32 @@ class OpenAICompatibleProvider:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> OpenAICompatibleProvider:
-        """Configured by ``CHATLOOM_MODEL``, ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY``."""
+        """Configured by ``CHATLOOM_MODEL``, ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` and
+        ``CHATLOOM_MODEL_MAX_CONNECTIONS`` (concurrent turns, default 100)."""
         model = environ.get("CHATLOOM_MODEL")
         if not model:
             raise ValueError("Set CHATLOOM_MODEL to the model name, e.g. gpt-4.1-mini")
+        raw_connections = environ.get("CHATLOOM_MODEL_MAX_CONNECTIONS")
+        max_connections = parse_count(raw_connections) if raw_connections else None
+        if raw_connections and not max_connections:
+            raise ValueError("CHATLOOM_MODEL_MAX_CONNECTIONS must be a positive whole number")
         return cls(
             model,
             base_url=environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
             api_key=environ.get("OPENAI_API_KEY"),
+            max_connections=max_connections or DEFAULT_MAX_CONNECTIONS,
         )
 
     def _client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
-            client = self._clients[loop] = httpx.AsyncClient(timeout=self.timeout)
+            limits = httpx.Limits(
+                max_connections=self.max_connections,
+                max_keepalive_connections=min(20, self.max_connections),
+            )
+            client = httpx.AsyncClient(timeout=self.timeout, limits=limits)
+            self._clients[loop] = client
         return client
 
     async def aclose(self) -> None:
@@ -102,7 +122,7 @@ class OpenAICompatibleProvider:
                 "POST", self.url, json=self.body(request), headers=self.headers
             ) as response:
                 if response.status_code >= 400:
-                    detail = await response.aread()
+                    detail = await _head(response, MAX_ERROR_BYTES)
                     raise ProviderError(
                         f"The model server answered HTTP {response.status_code}: "
                         f"{_describe_body(detail)}"
@@ -111,11 +131,18 @@ class OpenAICompatibleProvider:
                     if data == "[DONE]":
                         break
                     try:
-                        chunk = json.loads(data)
+                        chunk = parse_json(data)
                     except ValueError:
                         raise ProviderError("The model sent a malformed stream chunk") from None
                     for event in parser.feed(chunk):
                         yield event
+        except EventTooLarge:
+            raise ProviderError("The model sent an oversized stream chunk") from None
+        except httpx.PoolTimeout:
+            raise ProviderError(
+                f"The server is busy: all {self.max_connections} connections to the model "
+                "server are in use. Try again in a moment."
+            ) from None
         except httpx.TimeoutException:
             raise ProviderError("The model server did not answer in time") from None
         except httpx.HTTPError as error:
@@ -127,16 +154,26 @@ class OpenAICompatibleProvider:
 async def _sse_data(response: httpx.Response) -> AsyncIterator[str]:
     """The ``data`` of each server-sent event (multi-line data joined with newlines)."""
     reader = EventDataReader()
-    async for line in response.aiter_lines():
-        if (data := reader.feed(line)) is not None:
+    async for text in response.aiter_text():
+        for data in reader.feed_text(text):
             yield data
-    if (data := reader.end()) is not None:
-        yield data
+    if (last := reader.end()) is not None:
+        yield last
+
+
+async def _head(response: httpx.Response, limit: int) -> bytes:
+    """The first ``limit`` bytes of a body (an error page need not be read whole)."""
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) >= limit:
+            break
+    return bytes(body[:limit])
 
 
 def _describe_body(body: bytes) -> str:
     try:
-        return _error_text(json.loads(body))
+        return _error_text(parse_json(body))
     except ValueError:
         return body.decode("utf-8", "replace")[:500] or "no details"
 

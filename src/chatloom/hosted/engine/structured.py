@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...agents.providers.base import ModelProvider, ModelRequest, TextDelta
+from ...untrusted import parse_json
 from ..schemas import SchemaRefused, schema_problems
 from .offload import OverBudget, off_loop
 
@@ -29,12 +30,12 @@ def _parse(text: str) -> Any:
     if text.startswith("```"):
         text = text.strip("`").removeprefix("json").strip()
     try:
-        return json.loads(text)
+        return parse_json(text)
     except ValueError:
         start, end = text.find("{"), text.rfind("}")
         if 0 <= start < end:
             try:
-                return json.loads(text[start : end + 1])
+                return parse_json(text[start : end + 1])
             except ValueError:
                 pass
     raise StructuredOutputError("the reply is not JSON")

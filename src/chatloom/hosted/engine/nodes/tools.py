@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel
 
 from ....agents import FunctionTool
 from ....agents.tools import ToolArgumentsError
+from ....untrusted import parse_json
 
 
 @dataclass
@@ -30,7 +30,7 @@ class SchemaTool(FunctionTool):
 
     def parse_arguments(self, arguments: str) -> dict[str, Any]:
         try:
-            parsed = json.loads(arguments or "{}")
+            parsed = parse_json(arguments or "{}")
         except ValueError:
             parsed = None
         if not isinstance(parsed, dict):
