@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from datetime import timedelta
 
 import pytest
@@ -137,19 +136,17 @@ def test_exponential_growth_is_stopped_by_the_budget() -> None:
     # Each level doubles the string: 2**40 characters if nothing stopped it.
     source = "['ab']" + "".join(f".map(v{i}, v{i} + v{i})" for i in range(40))
     program = cel.compile(source)
-    started = time.monotonic()
-    with pytest.raises(CostExceeded):
+    with pytest.raises(CostExceeded):  # the cost budget stops it, not a clock
         program.evaluate({})
-    assert time.monotonic() - started < 2
 
 
-def test_nested_comprehensions_are_bounded_in_time() -> None:
+def test_nested_comprehensions_are_bounded_by_cost() -> None:
+    # 27 million steps if it ran to the end; the cost budget stops it long before (the
+    # server-level guarantee, /healthz answering meanwhile, is tests/hosted/test_stalls.py).
     items = "[" + ",".join(["1"] * 300) + "]"
     source = f"{items}.all(a, {items}.all(b, {items}.all(c, a + b + c > 0)))"
-    started = time.monotonic()
     with pytest.raises(CostExceeded):
         cel.compile(source).evaluate({})
-    assert time.monotonic() - started < 2
 
 
 def test_no_host_access() -> None:
