@@ -196,7 +196,9 @@ async def test_closing_the_stream_cancels_the_run_and_its_model_request(
         model="scripted", openai_client=AsyncOpenAI(base_url=endpoint_url, api_key="k")
     )
     thread = ThreadMetadata(id="thr_1", created_at="2025-01-01T00:00:00")
-    context = AgentContext(thread=thread, store=MemoryStore(), request_context={})
+    store = MemoryStore()
+    await store.save_thread(thread, {})  # the adapter looks for a workflow to continue
+    context = AgentContext(thread=thread, store=store, request_context={})
     result = Runner.run_streamed(Agent(name="Slow", model=model), "Hi", context=context)
     events = stream_agent_response(context, result)
     async for event in events:

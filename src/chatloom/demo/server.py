@@ -26,7 +26,7 @@ from ..agents import (
     ensure_title,
     function_tool,
 )
-from ..agents.converter import InputItem
+from ..agents.converter import HookResult
 from ..agents.tools import FunctionTool
 from ..errors import CustomStreamError
 from ..logger import logger
@@ -73,7 +73,7 @@ class HelpDeskConverter(ThreadItemConverter):
     """The browser report repeats the client tool's output, which the model already has
     as the tool result: leave it out rather than show the model the same data twice."""
 
-    async def widget_to_input(self, item: WidgetItem) -> list[InputItem]:
+    async def widget_to_input(self, item: WidgetItem) -> HookResult:
         if item.copy_text == REPORT_COPY_TEXT:
             return []
         return await super().widget_to_input(item)
@@ -179,7 +179,7 @@ class HelpDeskServer(ChatKitServer[Any]):
     async def respond(
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: Any
     ) -> AsyncIterator[ThreadStreamEvent]:
-        agent_context = AgentContext(
+        agent_context: AgentContext[Any] = AgentContext(
             thread=thread,
             store=self.store,
             request_context=context,
