@@ -456,35 +456,42 @@ async def stream_agent_response(
 
     pumping = asyncio.ensure_future(pump())
     try:
-        while True:
+        finished = False
+        while not finished:
             from_tools = asyncio.ensure_future(context._events.get())
             from_sdk = asyncio.ensure_future(sdk_events.get())
             await asyncio.wait({from_tools, from_sdk}, return_when=asyncio.FIRST_COMPLETED)
             for getter in (from_tools, from_sdk):
                 if not getter.done():
                     getter.cancel()
+            batch = [from_sdk.result()] if from_sdk.done() and not from_sdk.cancelled() else []
+            tool_event = None
             if from_tools.done() and not from_tools.cancelled():
-                for out in translator.from_context(from_tools.result()):
+                tool_event = from_tools.result()
+                # What the model streamed before the tool ran comes first.
+                while not sdk_events.empty():
+                    batch.append(sdk_events.get_nowait())
+            for event in batch:
+                if event is _END:
+                    finished = True
+                    break
+                if isinstance(
+                    event, InputGuardrailTripwireTriggered | OutputGuardrailTripwireTriggered
+                ):
+                    context._queued()  # what the tools streamed is dropped with the rest
+                    for item_id in translator.produced:
+                        yield ThreadItemRemovedEvent(item_id=item_id)
+                    raise event
+                if isinstance(event, Exception):
+                    raise event
+                if event.type == "raw_response_event":
+                    for out in await translator.handle(event.data):
+                        yield out
+                elif event.type == "run_item_stream_event":
+                    translator.note_run_item(event)
+            if tool_event is not None:
+                for out in translator.from_context(tool_event):
                     yield out
-            if not from_sdk.done() or from_sdk.cancelled():
-                continue
-            event = from_sdk.result()
-            if event is _END:
-                break
-            if isinstance(
-                event, InputGuardrailTripwireTriggered | OutputGuardrailTripwireTriggered
-            ):
-                context._queued()  # what the tools streamed is dropped with the rest
-                for item_id in translator.produced:
-                    yield ThreadItemRemovedEvent(item_id=item_id)
-                raise event
-            if isinstance(event, Exception):
-                raise event
-            if event.type == "raw_response_event":
-                for out in await translator.handle(event.data):
-                    yield out
-            elif event.type == "run_item_stream_event":
-                translator.note_run_item(event)
         for queued in context._queued():
             for out in translator.from_context(queued):
                 yield out
