@@ -22,10 +22,11 @@ from chatloom.types import (
     EndOfTurnItem,
     HiddenContextItem,
     ThreadMetadata,
+    WidgetItem,
     Workflow,
     WorkflowItem,
 )
-from chatloom.widgets import Markdown
+from chatloom.widgets import Card, Markdown, Text
 
 NOW = datetime(2025, 1, 1)
 THREAD = ThreadMetadata(id="thr_1", created_at=NOW)
@@ -129,4 +130,20 @@ async def test_accumulate_text_replaces_the_placeholder_with_the_streamed_text()
         ("Sun", True),
         ("Sunny", True),
         ("Sunny", False),
+    ]
+
+
+async def test_a_converter_can_send_widgets_by_their_copy_text() -> None:
+    class Compact(ThreadItemConverter):
+        widgets_as_copy_text = True
+
+    widget = WidgetItem(
+        id="w", thread_id="thr_1", created_at=NOW, widget=Card(children=[Text(value="Ticket #4")])
+    )
+    with_copy = widget.model_copy(update={"copy_text": "Ticket #4 opened"})
+    converted = await Compact().to_agent_input([with_copy, widget])
+    intro = "The following graphical UI widget (id: w) was displayed to the user:"
+    assert [item["content"][0]["text"] for item in converted] == [
+        f"{intro}\nTicket #4 opened",
+        intro + '{"children":[{"value":"Ticket #4","type":"Text"}],"type":"Card"}',
     ]

@@ -83,6 +83,10 @@ class ThreadItemConverter:
     hidden context that is not a string) chatloom has a working default.
     """
 
+    widgets_as_copy_text = False
+    """Set on a subclass to send a widget by its ``copy_text`` (when it has one) instead
+    of its JSON: much shorter input, e.g. for small models."""
+
     def __init__(
         self,
         attachment_store: AttachmentStore[Any] | None = None,
@@ -211,10 +215,10 @@ class ThreadItemConverter:
         ]
 
     async def widget_to_input(self, item: WidgetItem) -> HookResult:
-        shown = item.widget.model_dump_json(exclude_unset=True, exclude_none=True)
-        return user_text(
-            f"The following graphical UI widget (id: {item.id}) was displayed to the user:{shown}"
-        )
+        intro = f"The following graphical UI widget (id: {item.id}) was displayed to the user:"
+        if self.widgets_as_copy_text and item.copy_text:
+            return user_text(f"{intro}\n{item.copy_text}")
+        return user_text(intro + item.widget.model_dump_json(exclude_unset=True, exclude_none=True))
 
     async def workflow_to_input(self, item: WorkflowItem) -> HookResult:
         return [

@@ -71,7 +71,10 @@ REPORT_COPY_TEXT = "Browser check"
 
 class HelpDeskConverter(ThreadItemConverter):
     """The browser report repeats the client tool's output, which the model already has
-    as the tool result: leave it out rather than show the model the same data twice."""
+    as the tool result: leave it out rather than show the model the same data twice.
+    Other widgets go by their copy text: the embedded model's context is small."""
+
+    widgets_as_copy_text = True
 
     async def widget_to_input(self, item: WidgetItem) -> HookResult:
         if item.copy_text == REPORT_COPY_TEXT:
