@@ -22,13 +22,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.agents.compat.scenarios import GOLDEN, SCENARIOS, record
+from tests.agents.compat.scenarios import (
+    GOLDEN,
+    SCENARIOS,
+    convert_every_kind,
+    record,
+)
 
 from agents import set_tracing_disabled
 
 
 def dump(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+async def run(root: str, name: str) -> object:
+    """A scenario's record, or (``converter``) the default converter's input for every item kind."""
+    return await (convert_every_kind(root) if name == "converter" else record(root, name))
 
 
 async def main() -> int:
@@ -39,12 +49,12 @@ async def main() -> int:
     set_tracing_disabled(True)
     GOLDEN.mkdir(exist_ok=True)
     differing = 0
-    for name in args.names or SCENARIOS:
-        reference = dump(await record("chatkit", name))
+    for name in args.names or [*SCENARIOS, "converter"]:
+        reference = dump(await run("chatkit", name))
         (GOLDEN / f"{name}.json").write_text(reference)
         print(f"{name}: recorded on the reference")
         if args.diff:
-            ours = dump(await record("chatloom", name))
+            ours = dump(await run("chatloom", name))
             diff = list(
                 difflib.unified_diff(
                     reference.splitlines(), ours.splitlines(), "reference", "chatloom", lineterm=""

@@ -12,12 +12,15 @@ timestamps and durations, so the reference's record and chatloom's compare exact
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from chatloom.agents.providers.scripted_responses import (
     Call,
@@ -200,6 +203,103 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
+_BASE = {"thread_id": "thr_00000001", "created_at": "2025-01-01T12:00:00"}
+_TEXT = {"type": "output_text", "text": "Hi!", "annotations": []}
+_WIDGET = {
+    "type": "Card",
+    "children": [{"type": "Text", "value": "Ticket #4"}, {"type": "Button", "label": "Open"}],
+}
+EVERY_KIND: list[dict[str, Any]] = [
+    {
+        "type": "user_message",
+        "id": "msg_00000002",
+        "content": [{"type": "input_text", "text": "Hello "}, {**LOUVRE_TAG}],
+        "attachments": [],
+        "inference_options": {},
+        "quoted_text": "quoted",
+    },
+    {"type": "assistant_message", "id": "msg_00000003", "content": [_TEXT, _TEXT]},
+    {
+        "type": "client_tool_call",
+        "id": "tc_00000004",
+        "call_id": "c0",
+        "name": "pending",
+        "arguments": {},
+    },
+    {
+        "type": "client_tool_call",
+        "id": "tc_00000005",
+        "call_id": "c1",
+        "name": "get_theme",
+        "arguments": {"x": 1},
+        "status": "completed",
+        "output": {"theme": "dark"},
+    },
+    {"type": "widget", "id": "msg_00000006", "widget": _WIDGET, "copy_text": "Ticket #4"},
+    {
+        "type": "workflow",
+        "id": "wf_00000007",
+        "workflow": {
+            "type": "custom",
+            "tasks": [
+                {"type": "custom", "title": "Searched", "content": "3 articles"},
+                {"type": "custom", "content": "No title"},
+                {"type": "thought", "content": "hmm"},
+            ],
+        },
+    },
+    {"type": "task", "id": "tsk_00000008", "task": {"type": "custom", "title": "Saved"}},
+    {
+        "type": "structured_input",
+        "id": "msg_00000009",
+        "status": "answered",
+        "inputs": [
+            {
+                "type": "multiple_choice",
+                "id": "q1",
+                "question": "Plan?",
+                "options": [{"value": "Pro"}, {"value": "Free"}],
+                "answer": {"values": ["Pro"]},
+            },
+            {"type": "freeform", "id": "q2", "question": "Why?", "answer": {"skipped": True}},
+            {"type": "freeform", "id": "q3", "question": "When?"},
+        ],
+    },
+    {
+        "type": "hidden_context_item",
+        "id": "msg_0000000a",
+        "content": "The user is on the Pro plan.",
+    },
+    {
+        "type": "sdk_hidden_context",
+        "id": "shcx_0000000b",
+        "content": "The user stopped the stream.",
+    },
+    {
+        "type": "generated_image",
+        "id": "msg_0000000c",
+        "image": {"id": "ig_1", "url": "https://img.example.com/1.png"},
+    },
+    {"type": "generated_image", "id": "msg_0000000d"},
+    {"type": "end_of_turn", "id": "msg_0000000e"},
+]
+
+
+async def convert_every_kind(root: str) -> Any:
+    """The default converter's input for one item of every kind (tags through the
+    app's hook: the reference has no default for them)."""
+    types = importlib.import_module(f"{root}.types")
+    converter_class = importlib.import_module(f"{root}.agents").ThreadItemConverter
+
+    class Converter(converter_class):  # type: ignore[misc,valid-type]
+        async def tag_to_message_content(self, tag: Any) -> Any:
+            return {"type": "input_text", "text": f"<Place>{tag.data['summary']}</Place>"}
+
+    adapter = TypeAdapter(types.ThreadItem)
+    items = [adapter.validate_python({**_BASE, **item}) for item in EVERY_KIND]
+    return normalize(await Converter().to_agent_input(items))
+
+
 async def record(root: str, name: str) -> dict[str, Any]:
     """Run scenario ``name`` on SDK ``root`` against a fresh Responses stand-in."""
     scenario = SCENARIOS[name]
@@ -275,4 +375,4 @@ def normalize(value: Any) -> Any:
     return walk(value)
 
 
-__all__ = ["GOLDEN", "SCENARIOS", "normalize", "record"]
+__all__ = ["EVERY_KIND", "GOLDEN", "SCENARIOS", "convert_every_kind", "normalize", "record"]

@@ -19,7 +19,7 @@ import pytest
 
 from agents import set_tracing_disabled
 
-from .scenarios import GOLDEN, SCENARIOS, record
+from .scenarios import GOLDEN, SCENARIOS, convert_every_kind, record
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +39,10 @@ SAME = [name for name in SCENARIOS if name != "citations"]
 @pytest.mark.parametrize("name", SAME)
 async def test_chatloom_streams_stores_and_prompts_as_the_reference(name: str) -> None:
     assert await record("chatloom", name) == golden(name)
+
+
+async def test_the_default_converter_words_every_item_kind_as_the_reference() -> None:
+    assert await convert_every_kind("chatloom") == golden("converter")
 
 
 async def test_a_streamed_url_citation_becomes_an_annotation() -> None:
