@@ -249,3 +249,15 @@ async def test_a_hook_can_be_overridden() -> None:
     tag = UserMessageTagContent(id="t9", text="T-9", data={})
     converted = await TicketTags().to_agent_input(user(tag))
     assert converted[-1]["content"][-1] == {"type": "input_text", "text": "<TICKET id=t9/>"}
+
+
+def test_an_empty_typed_text_is_left_out_of_chat_messages() -> None:
+    item = {
+        "type": "message",
+        "role": "user",
+        "content": [
+            {"type": "input_text", "text": ""},
+            {"type": "input_text", "text": "Contents of notes.txt: hello"},
+        ],
+    }
+    assert to_chat_messages([item]) == [{"role": "user", "content": "Contents of notes.txt: hello"}]
