@@ -59,7 +59,7 @@ async def test_user_text_tags_and_quoted_text() -> None:
             "content": [
                 {
                     "type": "input_text",
-                    "text": "The user quotes this earlier text in their message:\nthe refund rules",
+                    "text": "The user is referring to this in particular: \nthe refund rules",
                 }
             ],
         },
@@ -69,7 +69,7 @@ async def test_user_text_tags_and_quoted_text() -> None:
             "content": [
                 {
                     "type": "input_text",
-                    "text": "What the @-mentions in the user's message refer to:",
+                    "text": "# User-provided context for @-mentions\n- When referencing resolved entities, use their canonical names **without** '@'.\n- The '@' form appears only in user text and should not be echoed.",
                 },
                 {
                     "type": "input_text",
@@ -214,23 +214,29 @@ async def test_every_other_item_kind() -> None:
             ],
         },
         {"role": "tool", "tool_call_id": "c1", "content": '{"theme": "dark"}'},
-        {"role": "user", "content": "A widget (id w) was shown to the user:\nTicket #4 opened"},
         {
             "role": "user",
-            "content": 'A widget (id w2) was shown to the user:\n{"type":"Card","children":[{"type":"Text","value":"Plain"}]}',
+            "content": 'The following graphical UI widget (id: w) was displayed to the user:{"children":[{"value":"Ticket #4","type":"Text"}],"type":"Card"}',
         },
         {
             "role": "user",
-            "content": "The user was shown that this step was done:\nSearched\n3 articles",
+            "content": 'The following graphical UI widget (id: w2) was displayed to the user:{"children":[{"value":"Plain","type":"Text"}],"type":"Card"}',
         },
         {
             "role": "user",
-            "content": "The user was asked these questions (status: answered):\n- Plan? -> Pro\n- Why? -> skipped",
+            "content": "A message was displayed to the user that the following task was performed:\n<Task>\nSearched: 3 articles\n</Task>",
         },
-        {"role": "user", "content": 'Context for you, not shown to the user:\n{"ticket": 4}'},
         {
             "role": "user",
-            "content": "Context for you, not shown to the user:\nThe user cancelled the stream.",
+            "content": "A structured input request was displayed to the user with the following status: answered\n<StructuredInput>\n- Plan?: Pro\n- Why?: skipped\n</StructuredInput>",
+        },
+        {
+            "role": "user",
+            "content": 'Hidden context for the agent (not shown to the user):\n<HiddenContext>\n{"ticket": 4}\n</HiddenContext>',
+        },
+        {
+            "role": "user",
+            "content": "Hidden context for the agent (not shown to the user):\n<HiddenContext>\nThe user cancelled the stream.\n</HiddenContext>",
         },
     ]
 
@@ -243,3 +249,15 @@ async def test_a_hook_can_be_overridden() -> None:
     tag = UserMessageTagContent(id="t9", text="T-9", data={})
     converted = await TicketTags().to_agent_input(user(tag))
     assert converted[-1]["content"][-1] == {"type": "input_text", "text": "<TICKET id=t9/>"}
+
+
+def test_an_empty_typed_text_is_left_out_of_chat_messages() -> None:
+    item = {
+        "type": "message",
+        "role": "user",
+        "content": [
+            {"type": "input_text", "text": ""},
+            {"type": "input_text", "text": "Contents of notes.txt: hello"},
+        ],
+    }
+    assert to_chat_messages([item]) == [{"role": "user", "content": "Contents of notes.txt: hello"}]

@@ -196,7 +196,9 @@ async def test_closing_the_stream_cancels_the_run_and_its_model_request(
         model="scripted", openai_client=AsyncOpenAI(base_url=endpoint_url, api_key="k")
     )
     thread = ThreadMetadata(id="thr_1", created_at="2025-01-01T00:00:00")
-    context = AgentContext(thread=thread, store=MemoryStore(), request_context={})
+    store = MemoryStore()
+    await store.save_thread(thread, {})  # the adapter looks for a workflow to continue
+    context = AgentContext(thread=thread, store=store, request_context={})
     result = Runner.run_streamed(Agent(name="Slow", model=model), "Hi", context=context)
     events = stream_agent_response(context, result)
     async for event in events:
@@ -205,3 +207,23 @@ async def test_closing_the_stream_cancels_the_run_and_its_model_request(
     closed_at = time.perf_counter()
     await events.aclose()
     assert await wait_for_disconnect(endpoint.exchanges[0], closed_at) < 1.0
+
+
+async def test_raw_reasoning_from_a_chat_completions_model_streams_as_thoughts(
+    endpoint: ScriptedEndpoint, ported: PortedServer
+) -> None:
+    """Servers such as Ollama send ``reasoning`` deltas, which the Agents SDK turns into
+    ``reasoning_text`` events; the reference drops them (an empty workflow)."""
+    endpoint.script([Think("Weighing it up.", field="reasoning"), Say("Done.")])
+    events = await run(ported, create("Think first"))
+    done = [e["item"] for e in events if e["type"] == "thread.item.done"]
+    workflow = next(item for item in done if item["type"] != "user_message")
+    assert workflow["type"] == "workflow"
+    assert workflow["workflow"]["tasks"] == [
+        {"type": "thought", "content": "Weighing it up.", "status_indicator": "none"}
+    ]
+    updates = [
+        e["update"] for e in events if e.get("update", {}).get("type", "").startswith("workflow")
+    ]
+    assert updates[0]["type"] == "workflow.task.added"
+    assert updates[-1]["task"]["content"] == "Weighing it up."

@@ -31,6 +31,8 @@ def _content(content: Any) -> str | list[dict[str, Any]]:
     if isinstance(content, str):
         return content
     parts = [_chat_part(part) for part in content or [] if isinstance(part, dict)]
+    # The converter always sends the typed text, empty for an attachment-only message.
+    parts = [part for part in parts if part["type"] != "text" or part["text"]]
     if all(part["type"] == "text" for part in parts):
         return "\n".join(part["text"] for part in parts)
     return parts

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterable
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic
+from typing import Annotated, Any, Generic
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, PrivateAttr, SkipValidation
 
 from ..icons import IconName
 from ..store import AttachmentStore, Store, StoreItemType, TContext
 from ..types import (
     DurationSummary,
+    GeneratedImageItem,
     ProgressUpdateEvent,
     Task,
     ThoughtTask,
@@ -51,21 +51,30 @@ def now() -> datetime:
     return datetime.now()
 
 
-@dataclass
-class AgentContext(Generic[TContext]):
+class AgentContext(BaseModel, Generic[TContext]):
+    """A pydantic model, as in the reference SDK: subclass it with more fields
+    (``store: Annotated[MyStore, Field(exclude=True)]``) and build it with keywords.
+
+    ``attachment_store`` is chatloom's addition: the native loop's converter reads
+    attachments through it.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     thread: ThreadMetadata
-    store: Store[TContext]
+    store: Annotated[Store[TContext], SkipValidation]
     request_context: TContext
-    attachment_store: AttachmentStore[TContext] | None = None
+    attachment_store: Annotated[AttachmentStore[TContext] | None, SkipValidation] = None
     previous_response_id: str | None = None
     client_tool_call: ClientToolCall | None = None
     workflow_item: WorkflowItem | None = None
-    _events: asyncio.Queue[ThreadStreamEvent] = field(default_factory=asyncio.Queue, repr=False)
+    generated_image_item: GeneratedImageItem | None = None
+    _events: asyncio.Queue[ThreadStreamEvent] = PrivateAttr(default_factory=asyncio.Queue)
 
-    def generate_id(self, item_type: StoreItemType, thread: ThreadMetadata | None = None) -> str:
-        if item_type == "thread":
+    def generate_id(self, type: StoreItemType, thread: ThreadMetadata | None = None) -> str:
+        if type == "thread":
             return self.store.generate_thread_id(self.request_context)
-        return self.store.generate_item_id(item_type, thread or self.thread, self.request_context)
+        return self.store.generate_item_id(type, thread or self.thread, self.request_context)
 
     async def stream(self, event: ThreadStreamEvent) -> None:
         """Send any event to the client, in order with the loop's own events.
@@ -132,21 +141,17 @@ class AgentContext(Generic[TContext]):
     async def end_workflow(
         self, summary: WorkflowSummary | None = None, expanded: bool = False
     ) -> None:
-        for event in self._end_workflow(summary, expanded):
-            await self.stream(event)
-
-    def _end_workflow(
-        self, summary: WorkflowSummary | None = None, expanded: bool = False
-    ) -> list[ThreadStreamEvent]:
+        """End the open workflow: ``summary``, else the one it has, else its duration."""
         item, self.workflow_item = self.workflow_item, None
-        if item is None:
+        if item is not None:
+            await self.stream(ThreadItemDoneEvent(item=finished_workflow(item, summary, expanded)))
+
+    def _end_workflow(self) -> list[ThreadStreamEvent]:
+        """The native loop's implicit end of the open workflow; an empty one is dropped."""
+        item, self.workflow_item = self.workflow_item, None
+        if item is None or not item.workflow.tasks:
             return []
-        if not item.workflow.tasks:  # nothing was shown; nothing to keep
-            return []
-        elapsed = (now() - item.created_at).total_seconds()
-        item.workflow.summary = summary or DurationSummary(duration=round(elapsed))
-        item.workflow.expanded = expanded
-        return [ThreadItemDoneEvent(item=item)]
+        return [ThreadItemDoneEvent(item=finished_workflow(item))]
 
     # --- the loop's side ---------------------------------------------------------------
 
@@ -173,6 +178,18 @@ class AgentContext(Generic[TContext]):
         return [event]
 
 
+def finished_workflow(
+    item: WorkflowItem, summary: WorkflowSummary | None = None, expanded: bool = False
+) -> WorkflowItem:
+    """``item`` closed: ``summary``, else the summary it has, else its whole seconds."""
+    if summary is None and item.workflow.summary is None:
+        summary = DurationSummary(duration=int((now() - item.created_at).total_seconds()))
+    if summary is not None:
+        item.workflow.summary = summary
+    item.workflow.expanded = expanded
+    return item
+
+
 class ThoughtStream:
     """Reasoning text streamed as one ``thought`` task of the current workflow (a
     ``reasoning`` workflow is started if none is open)."""
@@ -197,4 +214,4 @@ class ThoughtStream:
         self._workflow_id = self.context.workflow_item.id
 
 
-__all__ = ["AgentContext", "ClientToolCall", "ThoughtStream"]
+__all__ = ["AgentContext", "ClientToolCall", "ThoughtStream", "finished_workflow"]

@@ -26,7 +26,7 @@ from ..agents import (
     ensure_title,
     function_tool,
 )
-from ..agents.converter import InputItem
+from ..agents.converter import HookResult
 from ..agents.tools import FunctionTool
 from ..errors import CustomStreamError
 from ..logger import logger
@@ -71,9 +71,12 @@ REPORT_COPY_TEXT = "Browser check"
 
 class HelpDeskConverter(ThreadItemConverter):
     """The browser report repeats the client tool's output, which the model already has
-    as the tool result: leave it out rather than show the model the same data twice."""
+    as the tool result: leave it out rather than show the model the same data twice.
+    Other widgets go by their copy text: the embedded model's context is small."""
 
-    async def widget_to_input(self, item: WidgetItem) -> list[InputItem]:
+    widgets_as_copy_text = True
+
+    async def widget_to_input(self, item: WidgetItem) -> HookResult:
         if item.copy_text == REPORT_COPY_TEXT:
             return []
         return await super().widget_to_input(item)
@@ -179,7 +182,7 @@ class HelpDeskServer(ChatKitServer[Any]):
     async def respond(
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: Any
     ) -> AsyncIterator[ThreadStreamEvent]:
-        agent_context = AgentContext(
+        agent_context: AgentContext[Any] = AgentContext(
             thread=thread,
             store=self.store,
             request_context=context,
