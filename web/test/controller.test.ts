@@ -54,6 +54,15 @@ describe("ChatController turns", () => {
     expect(c.streaming.value).toBe(false);
   });
 
+  it("fills a tag's missing data: the wire requires it, the official types do not", async () => {
+    const { c, calls } = setup({ "threads.create": [[{ type: "thread.created", thread }]] });
+    await c.sendUserMessage({ content: [{ type: "input_text", text: "about " }, { type: "input_tag", id: "a1", text: "Ada" }] });
+    expect((calls[0]!.params.input as { content: unknown }).content).toEqual([
+      { type: "input_text", text: "about " },
+      { type: "input_tag", id: "a1", text: "Ada", data: {} },
+    ]);
+  });
+
   it("fires chatkit.effect for client effects and chatkit.error for error events", async () => {
     const { c, events } = setup({
       "threads.create": [[{ type: "thread.created", thread }, { type: "client_effect", name: "flash", data: { n: 1 } }, { type: "error", code: "custom", message: "nope", allow_retry: true }]],

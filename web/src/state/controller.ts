@@ -26,7 +26,7 @@ import type {
   WidgetItem,
 } from "../protocol/types";
 import type { ActionConfig } from "../widgets/types";
-import { ComposerModel, localId } from "./composer";
+import { ComposerModel, localId, toWireContent } from "./composer";
 import { HistoryModel } from "./history";
 import { Uploads } from "./uploads";
 import { type ChatState, emptyChat, fromThread, PENDING_PREFIX, reduce } from "./reducer";
@@ -192,7 +192,7 @@ export class ChatController {
   async sendUserMessage(p: SendUserMessageParams): Promise<void> {
     if (this.busy.value) throw new BusyError();
     if (p.newThread) this.resetThread();
-    const content: UserMessageContent[] = p.content?.length ? p.content : [{ type: "input_text", text: p.text ?? "" }];
+    const content = p.content?.length ? toWireContent(p.content) : [{ type: "input_text" as const, text: p.text ?? "" }];
     const inference: InferenceOptions = {};
     if (p.toolChoice) inference.tool_choice = p.toolChoice;
     if (p.model) inference.model = p.model;
