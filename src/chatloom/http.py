@@ -279,6 +279,7 @@ _PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Cpath d='M2 3h12v8H7l-3 3v-3H2z' fill='%2318181b'/%3E%3C/svg%3E">
 <style>html,body{{margin:0;height:100%}}openai-chatkit{{display:block;height:100%}}</style>
 <link rel="modulepreload" href="{root}/chatkit.mjs">
 <script src="{root}/chatkit.js" async></script>

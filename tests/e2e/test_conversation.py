@@ -105,3 +105,22 @@ def test_server_title_shows_in_header(page: Any, live: Live) -> None:
     chat = open_chat(page, live.url)
     send(chat, "title Trip planning")
     expect(chat.locator(".ck-header-title")).to_have_text("Trip planning")
+
+
+def test_default_page_has_an_icon_and_no_failed_requests(page: Any, live: Live) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    chat = open_chat(page, live.url)
+    send(chat, "hello")
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: hello")
+    # The icon is inline (no request, so no 404 for /favicon.ico) and a valid image.
+    size = page.evaluate(
+        """async () => {
+             const img = new Image();
+             img.src = document.querySelector('link[rel=icon]').href;
+             await img.decode();
+             return [img.naturalWidth, img.naturalHeight];
+           }"""
+    )
+    assert size[0] > 0 and size[1] > 0
+    assert failed == []
