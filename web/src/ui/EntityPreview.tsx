@@ -15,7 +15,7 @@ export function EntityPreview({ entity, class: cls, style }: { entity: Entity | 
   const c = useController();
   const [preview, setPreview] = useState<WidgetRoot | null>(null);
   const onRequestPreview = c.options.value.entities.onRequestPreview;
-  const host = useWidgetHost({ action: async () => {}, blocked: true, imageHosts: null });
+  const host = useWidgetHost({ action: async () => {}, blocked: true });
   useEffect(() => {
     setPreview(null);
     if (!entity || !entity.interactive || !onRequestPreview) return;

@@ -41,7 +41,7 @@ function SourceEntry({ source, n }: { source: Source; n: number }) {
 /** Where an entity citation's preview shows: under its marker, in the message's box. */
 type CitePreview = { entity: Entity; left: number; top: number };
 
-export function AssistantMessage({ item, streaming, imageHosts }: { item: AssistantMessageItem; streaming: boolean; imageHosts: string[] | null }) {
+export function AssistantMessage({ item, streaming }: { item: AssistantMessageItem; streaming: boolean }) {
   const t = useStrings();
   const c = useController();
   const [open, setOpen] = useState(false);
@@ -69,7 +69,6 @@ export function AssistantMessage({ item, streaming, imageHosts }: { item: Assist
           text={part.text}
           annotations={part.annotations}
           streaming={streaming}
-          imageHosts={imageHosts}
           onCitation={onCitation}
           onCitationHover={c.options.value.entities.onRequestPreview ? onCitationHover : undefined}
         />

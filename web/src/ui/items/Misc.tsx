@@ -2,18 +2,18 @@
 // end-of-turn actions (copy, feedback, retry).
 import { memo } from "../memo";
 import { useState } from "preact/hooks";
-import { imageAllowed } from "../../markdown/sanitize";
 import type { GeneratedImageItem, ThreadItem } from "../../protocol/types";
 import type { Notice, Progress, TurnError } from "../../state/reducer";
-import { useController, useStrings } from "../context";
+import { useController, useImagePolicy, useStrings } from "../context";
 import { Icon } from "../icons";
 import { Markdown } from "../Markdown";
 
-export function GeneratedImageView({ item, imageHosts }: { item: GeneratedImageItem; imageHosts: string[] | null }) {
+export function GeneratedImageView({ item }: { item: GeneratedImageItem }) {
   const t = useStrings();
+  const images = useImagePolicy();
   const url = item.image?.url;
   const progress = item.progress;
-  const ok = url && (url.startsWith("data:image/") || imageAllowed(url, imageHosts));
+  const ok = url && (url.startsWith("data:image/") || images.allowed(url));
   return (
     <figure class="ck-generated" data-item-id={item.id}>
       {ok ? <img src={url} alt="" class={progress !== undefined && progress < 1 ? "ck-partial" : undefined} /> : <div class="ck-image-placeholder ck-shimmer" />}
