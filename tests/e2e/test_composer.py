@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
-from tests.e2e.helpers import events, open_chat, set_options
+from tests.e2e.helpers import events, open_chat, replies_finished, set_options
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,10 @@ def test_mentions_become_tags(page: Any, live: Live) -> None:
     expect(box).to_have_value("Tell me about @Ada Lovelace ")
     page.keyboard.type("please")
     page.keyboard.press("Enter")
-    expect(chat.locator(".ck-assistant")).to_contain_text("You said:")
+    expect(chat.locator(".ck-assistant")).to_contain_text(
+        "You said: Tell me about Ada Lovelace please"
+    )
+    replies_finished(page)  # the composer is idle again (its buttons were busy)
     content = [part.model_dump() for part in live.server.inputs[-1].content]
     assert content[1] == {
         "type": "input_tag",
