@@ -21,7 +21,10 @@ export function useWidgetHost({ action, blocked }: Pick<WidgetHost, "action" | "
     imageAllowed: images.allowed,
     strings: t,
     colorScheme: theme.colorScheme === "dark" ? "dark" : "light",
-    schemeVariables: (scheme) => themeVariables({ ...theme, colorScheme: scheme }),
+    // A widget in the other scheme keeps the page's greys and accent, not its surface
+    // colours (those are chosen for the page's own scheme).
+    schemeVariables: (scheme) =>
+      themeVariables(scheme === (theme.colorScheme ?? "light") ? theme : { ...theme, colorScheme: scheme, color: { ...theme.color, surface: undefined } }),
   };
 }
 
