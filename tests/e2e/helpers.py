@@ -1,4 +1,10 @@
-"""Small helpers shared by the browser tests."""
+"""Small helpers shared by the browser tests.
+
+Waiting: browser state is waited for with Playwright (`expect`, `page.wait_for_function`),
+which dispatches page events and routes while it waits; server state with
+`tests.polling.eventually`, which sleeps between polls and so must not wait on anything
+a Playwright handler (`page.on`, `page.route`) has yet to record.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
 from tests.e2e.helpers import events, open_chat, send
-from tests.polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -109,9 +108,18 @@ def test_disallowed_images_never_load_from_notices_thoughts_or_tasks(page: Any, 
     chat = open_chat(page, live.url)
     send(chat, "leak")
     expect(chat.locator(".ck-assistant")).to_contain_text("Pictures shown.")
-    # The allowed images load (so these places do render images) ...
+    # The allowed images load (so these places do render images); Playwright answers the
+    # routes while it waits, and the disallowed ones would have been asked for with them.
+    page.wait_for_function(
+        """() => {
+             const root = document.querySelector('openai-chatkit').shadowRoot;
+             const loaded = [...root.querySelectorAll('img[src*="img.allowed.test"]')]
+               .filter((img) => img.complete && img.naturalWidth > 0);
+             return loaded.length === 3;
+           }"""
+    )
     allowed = {f"https://img.allowed.test/{w}.png" for w in ("notice", "thought", "task")}
-    eventually(lambda: allowed <= set(requested), what=f"allowed images requested: {requested}")
+    assert allowed <= set(requested)
     # ... the others never do: each stands as its alt text.
     assert not [url for url in requested if "evil.test" in url]
     for where in (".ck-notice", ".ck-workflow", ".ck-task-item"):
