@@ -41,9 +41,10 @@ chromium:
 # --- checks ----------------------------------------------------------------------------
 
 PY_SOURCES := src tests bench $(wildcard examples)
-lint: env
+lint: env web/node_modules/.installed
 	.venv/bin/ruff check $(PY_SOURCES)
 	.venv/bin/ruff format --check $(PY_SOURCES)
+	cd web && npx biome lint .
 
 typecheck: env web
 	.venv/bin/mypy

@@ -97,6 +97,7 @@ export type ChatKitOptions = {
   commands?: {
     enabled: boolean;
     onSearch?: (query: string) => Promise<Command[]>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: the official signature; a handler may return nothing
     onSelect?: (command: Command) => Promise<void | CommandSelection>;
   };
   widgets?: { onAction?: WidgetActionHandler };

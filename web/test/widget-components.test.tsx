@@ -15,7 +15,7 @@ function host(over: Partial<WidgetHost> = {}, hold = false): TestHost {
   return {
     actions,
     release: () => {
-      waiting.forEach((r) => r());
+      for (const r of waiting) r();
       waiting = [];
     },
     action: vi.fn((a: ActionConfig) => {

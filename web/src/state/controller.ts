@@ -40,7 +40,10 @@ const afterNextFrame = (): Promise<void> =>
   new Promise((resolve) => {
     const done = (): void => void setTimeout(resolve, 0);
     const timer = setTimeout(resolve, 100);
-    if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => (clearTimeout(timer), done()));
+    if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => {
+        clearTimeout(timer);
+        done();
+      });
   });
 
 export class BusyError extends Error {

@@ -18,7 +18,7 @@ export function EntityPreview({ entity, class: cls, style }: { entity: Entity | 
   const host = useWidgetHost({ action: async () => {}, blocked: true });
   useEffect(() => {
     setPreview(null);
-    if (!entity || !entity.interactive || !onRequestPreview) return;
+    if (!entity?.interactive || !onRequestPreview) return;
     let live = true;
     void onRequestPreview(entity).then((r) => live && setPreview(r?.preview ?? null), () => {});
     return () => {

@@ -47,10 +47,12 @@ export function StructuredInputForm({ item }: { item: StructuredInputItem }) {
               />
             </>
           ) : (
+            // biome-ignore lint/a11y/useAriaPropsSupportedByRole: group and radiogroup take aria-label (the role is computed)
             <div class="ck-choices" role={input.multiple ? "group" : "radiogroup"} aria-label={input.question}>
               {input.options.map((o) => {
                 const on = (answers[input.id] ?? []).includes(o.value);
                 return (
+                  // biome-ignore lint/a11y/useAriaPropsSupportedByRole: its role is checkbox or radio (computed), which take aria-checked
                   <button
                     key={o.value}
                     type="button"

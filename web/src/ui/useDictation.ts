@@ -32,7 +32,11 @@ export function useDictation(c: ChatController, onText: (text: string) => void) 
 
   const toggle = (): void => {
     if (state === "recording") recorder.current?.stop();
-    else if (state === "idle") void start().catch((e: unknown) => (c.reportError(e), setState("idle")));
+    else if (state === "idle")
+      void start().catch((e: unknown) => {
+        c.reportError(e);
+        setState("idle");
+      });
   };
 
   return { supported, state, toggle };

@@ -48,7 +48,10 @@ export function AssistantMessage({ item, streaming }: { item: AssistantMessageIt
   const box = useRef<HTMLDivElement>(null);
   const [preview, setPreview] = useState<CitePreview | null>(null);
   const onCitationHover = (source: Source | null, anchor: HTMLElement | null): void => {
-    if (source?.type !== "entity" || !source.interactive || !anchor || !box.current) return setPreview(null);
+    if (source?.type !== "entity" || !source.interactive || !anchor || !box.current) {
+      setPreview(null);
+      return;
+    }
     const [a, b] = [anchor.getBoundingClientRect(), box.current.getBoundingClientRect()];
     setPreview({ entity: entityOf(source), left: a.left - b.left, top: a.bottom - b.top + 4 });
   };
