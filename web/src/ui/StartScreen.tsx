@@ -8,7 +8,7 @@ export function StartScreen() {
   const { greeting, prompts } = c.options.value.startScreen;
   const choose = (prompt: string | UserMessageContentInput[]): void => {
     const content: UserMessageContentInput[] = typeof prompt === "string" ? [{ type: "input_text", text: prompt }] : prompt;
-    void c.sendUserMessage({ content }).catch((e: unknown) => c.reportError(e));
+    void c.fromUi(() => c.sendUserMessage({ content }));
   };
   return (
     <div class="ck-start">

@@ -28,7 +28,7 @@ export function StructuredInputForm({ item }: { item: StructuredInputItem }) {
       class="ck-structured"
       onSubmit={(e) => {
         e.preventDefault();
-        void c.submitStructuredInput(item, collected(), false);
+        void c.fromUi(() => c.submitStructuredInput(item, collected(), false));
       }}
     >
       {item.inputs.map((input, qi) => (
@@ -77,7 +77,7 @@ export function StructuredInputForm({ item }: { item: StructuredInputItem }) {
         </fieldset>
       ))}
       <div class="ck-structured-actions">
-        <button type="button" class="ck-btn" disabled={busy} onClick={() => void c.submitStructuredInput(item, {}, true)}>
+        <button type="button" class="ck-btn" disabled={busy} onClick={() => void c.fromUi(() => c.submitStructuredInput(item, {}, true))}>
           {t.skip}
         </button>
         <button type="submit" class="ck-btn ck-btn-primary" disabled={busy}>

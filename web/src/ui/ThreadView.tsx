@@ -18,7 +18,7 @@ function WidgetItemView({ item }: { item: WidgetItem }) {
   const c = useController();
   const host = useWidgetHost({
     // The item as it is now: an action may follow an in-place update of the widget.
-    action: (action) => c.widgetAction(action, c.chat.peek().items.find((i): i is WidgetItem => i.id === item.id) ?? item),
+    action: (action) => c.fromUi(() => c.widgetAction(action, c.chat.peek().items.find((i): i is WidgetItem => i.id === item.id) ?? item)),
     blocked: c.streaming.value,
   });
   return (
@@ -118,7 +118,7 @@ export function ThreadView() {
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM;
     if (el.scrollTop < 40 && chat.olderCursor && !c.loadingThread.value) {
       prevHeight.current = el.scrollHeight;
-      void c.loadOlder();
+      void c.fromUi(() => c.loadOlder());
     }
   };
 
@@ -134,7 +134,7 @@ export function ThreadView() {
     <div class="ck-scroll" ref={scroller} onScroll={onScroll} tabIndex={-1}>
       <div class="ck-thread" role="log" aria-label={t.conversation} aria-busy={streaming || undefined}>
         {chat.olderCursor && (
-          <button type="button" class="ck-btn ck-load-more" onClick={() => void c.loadOlder()}>
+          <button type="button" class="ck-btn ck-load-more" onClick={() => void c.fromUi(() => c.loadOlder())}>
             {t.loadMore}
           </button>
         )}

@@ -38,7 +38,7 @@ export function ComposerForm({ locked, lockedReason }: { locked: boolean; locked
   const send = (): void => {
     if (!canSend) return;
     ta.close();
-    void c.submitComposer().catch((e: unknown) => c.reportError(e));
+    void c.fromUi(() => c.submitComposer());
   };
 
   return (

@@ -45,7 +45,7 @@ export function ErrorView({ error }: { error: TurnError }) {
     <div class="ck-error" role="alert" data-code={error.code}>
       <span>{error.message || t.errorGeneric}</span>
       {error.allowRetry && (
-        <button type="button" class="ck-btn" disabled={c.busy.value} onClick={() => void c.retryAfterError()}>
+        <button type="button" class="ck-btn" disabled={c.busy.value} onClick={() => void c.fromUi(() => c.retryAfterError())}>
           <Icon name="reload" /> {t.retry}
         </button>
       )}
@@ -94,17 +94,17 @@ export const TurnActions = memo(function TurnActions({ lastItemId, userId }: { l
       </button>
       {feedback && (
         <>
-          <button type="button" class="ck-icon-btn" aria-label={t.goodResponse} title={t.goodResponse} aria-pressed={given === "positive"} data-action="feedback-positive" disabled={!!given} onClick={() => void c.sendFeedback(ids(), "positive")}>
+          <button type="button" class="ck-icon-btn" aria-label={t.goodResponse} title={t.goodResponse} aria-pressed={given === "positive"} data-action="feedback-positive" disabled={!!given} onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "positive"))}>
             <Icon name="thumbs-up" />
           </button>
-          <button type="button" class="ck-icon-btn" aria-label={t.badResponse} title={t.badResponse} aria-pressed={given === "negative"} data-action="feedback-negative" disabled={!!given} onClick={() => void c.sendFeedback(ids(), "negative")}>
+          <button type="button" class="ck-icon-btn" aria-label={t.badResponse} title={t.badResponse} aria-pressed={given === "negative"} data-action="feedback-negative" disabled={!!given} onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "negative"))}>
             <Icon name="thumbs-down" />
           </button>
           {given && <span class="ck-muted ck-feedback-thanks" role="status">{t.feedbackThanks}</span>}
         </>
       )}
       {retry && userId && (
-        <button type="button" class="ck-icon-btn" aria-label={t.retry} title={t.retry} data-action="retry" onClick={() => void c.retryFrom(userId)}>
+        <button type="button" class="ck-icon-btn" aria-label={t.retry} title={t.retry} data-action="retry" onClick={() => void c.fromUi(() => c.retryFrom(userId))}>
           <Icon name="reload" />
         </button>
       )}
