@@ -214,15 +214,36 @@ export function RadioGroup({ node }: NodeProps) {
   );
 }
 
-/** The date part of an ISO date or datetime string (what a date input takes). */
-export const isoDate = (v: unknown): string | undefined => /^\d{4}-\d{2}-\d{2}/.exec(str(v) ?? "")?.[0];
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?/;
+
+/**
+ * Whether an ISO value has a time of day. Midnight counts as none: the Python SDK sends
+ * plain dates as midnight datetimes ("2025-06-01T00:00:00").
+ */
+export const hasTime = (v: unknown): boolean => {
+  const time = ISO.exec(str(v) ?? "")?.[2];
+  return !!time && time !== "00:00";
+};
+
+/**
+ * An ISO date or datetime as the picker's input takes it: "YYYY-MM-DD", or with a time
+ * "YYYY-MM-DDTHH:MM" (the wall-clock digits as written; no time-zone conversion).
+ */
+export const pickerValue = (v: unknown, withTime: boolean): string | undefined => {
+  const m = ISO.exec(str(v) ?? "");
+  if (!m) return undefined;
+  return withTime ? `${m[1]}T${m[2] ?? "00:00"}` : m[1];
+};
 
 export function DatePicker({ node }: NodeProps) {
   const host = useHost();
   const ids = useFieldIds();
   const name = str(node.name) ?? "";
   const ref = useRef<HTMLInputElement>(null);
-  const [value, setValue] = useState(isoDate(node.defaultValue) ?? "");
+  // A time part anywhere (value, min or max) makes it a date-and-time picker.
+  const withTime = [node.defaultValue, node.min, node.max].some(hasTime);
+  const at = (v: unknown): string | undefined => pickerValue(v, withTime);
+  const [value, setValue] = useState(at(node.defaultValue) ?? "");
   const { error, onInvalid, recheck } = useFieldError();
   const { change, loading } = useChangeAction(node);
   const disabled = node.disabled === true;
@@ -235,13 +256,13 @@ export function DatePicker({ node }: NodeProps) {
       <div class="ckw-date-control" aria-busy={loading || undefined}>
         <input
           ref={ref}
-          type="date"
+          type={withTime ? "datetime-local" : "date"}
           id={ids.field(name)}
           name={name}
           class={controlClass(node, "outline")}
-          defaultValue={isoDate(node.defaultValue)}
-          min={isoDate(node.min)}
-          max={isoDate(node.max)}
+          defaultValue={at(node.defaultValue)}
+          min={at(node.min)}
+          max={at(node.max)}
           required={node.required === true}
           disabled={disabled}
           title={str(node.placeholder)}
