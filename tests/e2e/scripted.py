@@ -7,7 +7,8 @@ output; ``effect``  a client effect; ``widget``  a card with a server action but
 ``notice``  a warning notice; ``title <t>``  renames the thread; ``math``  TeX;
 ``cite``  a cited answer with a deeplink; ``lock`` / ``close``  change the thread status;
 ``ask``  a structured-input question; ``think``  a reasoning workflow with progress;
-``image``  a generated image with partial previews; ``leak``  limits the thread's image
+``image``  a generated image with partial previews; ``dates``  date pickers placed
+above and to the right, one with a time; ``leak``  limits the thread's image
 hosts, then sends images from an allowed and a disallowed host in a notice, a thought
 and a task; anything else echoes.
 """
@@ -59,7 +60,7 @@ from chatloom.types import (
     WorkflowTaskAdded,
     WorkflowTaskUpdated,
 )
-from chatloom.widgets import Button, Card, Text
+from chatloom.widgets import Button, Card, DatePicker, Text
 
 
 def user_text(item: UserMessageItem | None) -> str:
@@ -181,6 +182,28 @@ class ScriptedServer(ChatKitServer[Any]):
                     created_at=datetime.now(),
                     widget=card,
                     copy_text="A widget card",
+                )
+            )
+        elif command == "dates":
+            day = datetime(2025, 6, 12)
+            pickers = Card(
+                children=[
+                    DatePicker(name="day", defaultValue=day, side="top", align="end"),
+                    DatePicker(
+                        name="meeting",
+                        defaultValue=day.replace(hour=14, minute=30),
+                        min=datetime(2025, 6, 10),
+                        side="right",
+                        align="center",
+                    ),
+                ]
+            )
+            yield ThreadItemDoneEvent(
+                item=WidgetItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    widget=pickers,
                 )
             )
         elif command == "math":

@@ -225,3 +225,45 @@ def test_notice_is_rendered(page: Any, live: Live) -> None:
     notice = chat.locator(".ck-notice-warning")
     expect(notice).to_contain_text("Heads up")
     expect(notice.locator(".ck-md strong")).to_have_text("gap")
+
+
+def test_date_picker_calendar_placement_and_time(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "stream 120")  # a long reply first: the pickers end up low, with room above
+    expect(chat.locator(".ck-assistant")).to_contain_text("word119")
+    send(chat, "dates")
+    day = chat.locator("input[name=day]")
+    meeting = chat.locator("input[name=meeting]")
+    expect(day).to_have_attribute("type", "date")
+    expect(day).to_have_value("2025-06-12")
+    expect(meeting).to_have_attribute("type", "datetime-local")  # its value has a time
+    expect(meeting).to_have_value("2025-06-12T14:30")
+
+    # side "top", align "end": above the control, right edges lined up.
+    day.locator("xpath=..").get_by_role("button").first.click()
+    calendar = chat.locator(".ckw-calendar")
+    expect(calendar).to_be_visible()
+    box, control = calendar.bounding_box(), day.locator("xpath=..").bounding_box()
+    assert box and control
+    expect(calendar).to_have_attribute("data-side", "top")
+    assert box["y"] + box["height"] <= control["y"] + 1
+    assert abs((box["x"] + box["width"]) - (control["x"] + control["width"])) <= 1
+    calendar.get_by_role("gridcell", name=re.compile("June 20, 2025")).click()
+    expect(calendar).to_have_count(0)
+    expect(day).to_have_value("2025-06-20")
+
+    # side "right", align "center": to the right, centred; picking keeps the time, and
+    # days before min are disabled.
+    meeting.locator("xpath=..").get_by_role("button").first.click()
+    box, control = calendar.bounding_box(), meeting.locator("xpath=..").bounding_box()
+    assert box and control
+    expect(calendar).to_have_attribute("data-side", "right")
+    assert box["x"] >= control["x"] + control["width"] - 1
+    centre = box["y"] + box["height"] / 2
+    assert abs(centre - (control["y"] + control["height"] / 2)) <= 2
+    expect(calendar.get_by_role("gridcell", name=re.compile("June 9, 2025"))).to_be_disabled()
+    page.keyboard.press("ArrowRight")  # focus starts on the current day: the 12th
+    page.keyboard.press("Enter")
+    expect(meeting).to_have_value("2025-06-13T14:30")
+    ARTIFACTS.mkdir(exist_ok=True)
+    chat.screenshot(path=str(ARTIFACTS / "date-picker.png"))

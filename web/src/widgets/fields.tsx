@@ -3,11 +3,13 @@
 // change actions (`onChangeAction`) send the control's value under its name.
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Icon } from "../ui/icons";
+import { Calendar } from "./Calendar";
 import { useFire } from "./actions";
 import type { NodeProps } from "./components";
 import { controlClass, Field, gutter, invalidProps, useFieldError } from "./field";
 import { useFieldIds } from "./fieldIds";
 import { patternMatcher } from "./form";
+import { alignOf, sideOf } from "./placement";
 import { actionProp, useHost } from "./host";
 import { list, num, oneOf, str } from "./props";
 import type { Css } from "./style";
@@ -251,6 +253,22 @@ export function DatePicker({ node }: NodeProps) {
     setValue(next);
     change(next);
   };
+  const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  const close = (): void => {
+    setOpen(false);
+    opener.current?.focus();
+  };
+  const pick = (day: string): void => {
+    const input = ref.current;
+    if (!input) return;
+    // The calendar picks the day; a time already there (or min's) stays.
+    const time = /T(\d{2}:\d{2})/.exec(input.value || at(node.min) || "")?.[1] ?? "00:00";
+    input.value = withTime ? `${day}T${time}` : day;
+    recheck(input);
+    update(input.value);
+    close();
+  };
   return (
     <Field name={name} error={error} class={`ckw-date${node.block ? " ckw-block" : ""}`}>
       <div class="ckw-date-control" aria-busy={loading || undefined}>
@@ -273,6 +291,30 @@ export function DatePicker({ node }: NodeProps) {
             update(e.currentTarget.value);
           }}
         />
+        <button
+          ref={opener}
+          type="button"
+          class="ckw-date-open"
+          aria-label={str(node.placeholder) ?? host.strings.select}
+          aria-haspopup="dialog"
+          aria-expanded={open}
+          disabled={disabled}
+          onClick={() => (open ? close() : setOpen(true))}
+        >
+          <Icon name="calendar" size={16} />
+        </button>
+        {open && opener.current && (
+          <Calendar
+            anchor={opener.current.parentElement ?? opener.current}
+            value={value.slice(0, 10)}
+            min={at(node.min)}
+            max={at(node.max)}
+            side={sideOf(node.side)}
+            align={alignOf(node.align)}
+            onPick={pick}
+            onClose={close}
+          />
+        )}
         {node.clearable === true && value && !disabled && (
           <button
             type="button"
