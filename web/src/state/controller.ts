@@ -24,7 +24,7 @@ import { ComposerModel, localId, toWireContent } from "./composer";
 import { HistoryModel } from "./history";
 import { afterNextFrame, PacedChat } from "./pacing";
 import { BusyError, errorOf, isAbort, NotConfiguredError } from "./policy";
-import { type ChatState, emptyChat as emptyChatState, fromThread, PENDING_PREFIX } from "./reducer";
+import { type ChatState, emptyChat, fromThread, PENDING_PREFIX } from "./reducer";
 import { type Turn, TurnRunner } from "./turns";
 import { Uploads } from "./uploads";
 
@@ -418,7 +418,7 @@ export class ChatController {
   private resetThread(): void {
     const had = this.threadId;
     this.turns.stop();
-    this.paced.replace(emptyChatState());
+    this.paced.replace(emptyChat());
     this.turns.forgetUnsent();
     if (had !== null) this.emit("chatkit.thread.change", { threadId: null });
   }
