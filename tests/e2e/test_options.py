@@ -262,7 +262,8 @@ def test_date_picker_calendar_placement_and_time(page: Any, live: Live) -> None:
     centre = box["y"] + box["height"] / 2
     assert abs(centre - (control["y"] + control["height"] / 2)) <= 2
     expect(calendar.get_by_role("gridcell", name=re.compile("June 9, 2025"))).to_be_disabled()
-    page.keyboard.press("ArrowRight")  # focus starts on the current day: the 12th
+    expect(calendar.locator("[data-date='2025-06-12']")).to_be_focused()  # the current day
+    page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     expect(meeting).to_have_value("2025-06-13T14:30")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -1,7 +1,7 @@
 // The DatePicker's calendar: a month grid in a top-layer popup placed by the widget's
 // `side` and `align`. Days outside min/max are disabled; arrow keys move by day and
-// week, PageUp/PageDown by month, Enter picks, Escape closes. Names come from Intl in the
-// page's language.
+// week, PageUp/PageDown by month, Enter or Space picks, Escape closes. Names come from
+// Intl in the page's language.
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../ui/icons";
 import { type Align, placeBeside, type Side } from "./placement";
@@ -34,7 +34,13 @@ const addMonths = (d: Date, n: number): Date => {
 export function Calendar({ anchor, value, min, max, side, align, onPick, onClose }: Props) {
   const popup = useRef<HTMLDivElement>(null);
   const lang = anchor.closest("[lang]")?.getAttribute("lang") || document.documentElement.lang || undefined;
-  const [focus, setFocus] = useState<Date>(() => parse(value) ?? parse(min) ?? new Date());
+  const [focus, setFocusState] = useState<Date>(() => parse(value) ?? parse(min) ?? new Date());
+  // Keys act on the day they moved to even before the next render shows it (fast typing).
+  const current = useRef(focus);
+  const setFocus = (d: Date): void => {
+    current.current = d;
+    setFocusState(d);
+  };
   const inRange = (d: Date): boolean => (!min || iso(d) >= min.slice(0, 10)) && (!max || iso(d) <= max.slice(0, 10));
 
   useLayoutEffect(() => {
@@ -70,6 +76,7 @@ export function Calendar({ anchor, value, min, max, side, align, onPick, onClose
 
   /** Where a key moves the focused day, if it is a moving key. */
   const moved = (key: string): Date | null => {
+    const focus = current.current;
     const rtl = getComputedStyle(anchor).direction === "rtl";
     switch (key) {
       case "ArrowLeft":
@@ -93,6 +100,9 @@ export function Calendar({ anchor, value, min, max, side, align, onPick, onClose
     if (next) {
       e.preventDefault();
       setFocus(next);
+    } else if ((e.key === "Enter" || e.key === " ") && (e.target as Element).matches("[data-date]")) {
+      e.preventDefault();
+      if (inRange(current.current)) onPick(iso(current.current));
     } else if (e.key === "Escape") {
       e.preventDefault();
       onClose();
