@@ -51,9 +51,10 @@ postgres:
 # --- checks ----------------------------------------------------------------------------
 
 PY_SOURCES := src tests bench $(wildcard examples)
-lint: env
+lint: env web/node_modules/.installed
 	.venv/bin/ruff check $(PY_SOURCES)
 	.venv/bin/ruff format --check $(PY_SOURCES)
+	cd web && npx biome ci .
 
 typecheck: env web
 	.venv/bin/mypy

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +15,7 @@ from starlette.applications import Starlette
 from chatloom.cli import load_app
 
 from .live_server import free_port
+from .polling import eventually
 
 APP_MODULE = """
 from collections.abc import AsyncIterator
@@ -72,15 +72,15 @@ def test_python_m_chatloom_demo_serves_and_prints_its_url(tmp_path: Path) -> Non
         assert process.stdout is not None
         line = process.stdout.readline()
         assert line.startswith(f"chatloom demo on http://127.0.0.1:{port}/")
-        deadline = time.monotonic() + 20
-        while True:
+
+        def answer() -> httpx.Response | None:
             try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
+                return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
             except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+                return None
+
+        health = eventually(answer, timeout=20, what="the demo answers /healthz")
+        assert health is not None
         assert health.json() == {"status": "ok"}
         assert "Lumen Notes Help" in httpx.get(f"http://127.0.0.1:{port}/").text
         assert (tmp_path / "data" / "chatloom.sqlite3").exists()

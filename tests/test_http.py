@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from chatloom.types import (
 )
 
 from .live_server import serve
+from .polling import eventually
 
 STATIC = Path(chatloom.__file__).parent / "static"
 
@@ -142,12 +142,12 @@ def test_disconnect_mid_stream_runs_cancellation(
         user = client.cookies["chatloom_uid"]
     # Closing the response dropped the connection while the handler waited.
     context = RequestContext(user_id=user)
-    deadline = time.monotonic() + 20
-    while True:
-        items = asyncio.run(store.load_thread_items(thread_id, None, 10, "asc", context)).data
-        if len(items) == 3 or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+
+    def stored() -> Any:
+        return asyncio.run(store.load_thread_items(thread_id, None, 10, "asc", context)).data
+
+    eventually(lambda: len(stored()) == 3, what="the partial reply and the note are stored")
+    items = asyncio.run(store.load_thread_items(thread_id, None, 10, "asc", context)).data
     assert [i.type for i in items] == ["user_message", "assistant_message", "sdk_hidden_context"]
     assert items[1].content[0].text == "first "  # type: ignore[union-attr]
 

@@ -296,12 +296,19 @@ class ElementFiles(StaticFiles):
         return response
 
 
+# Inline, so a page load makes no /favicon.ico request (a 404 in every server log).
+_ICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+    "%3Cpath d='M2 3h12v8H7l-3 3v-3H2z' fill='%2318181b'/%3E%3C/svg%3E"
+)
+
 _PAGE = """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="{icon}">
 <style>html,body{{margin:0;height:100%}}openai-chatkit{{display:block;height:100%}}</style>
 <link rel="modulepreload" href="{root}/chatkit.mjs">
 <script src="{root}/chatkit.js" async></script>
@@ -326,7 +333,7 @@ def _page_html(title: str, root: str, options: Mapping[str, Any], script: str) -
     # Escape "<" so no option value can close the script element.
     encoded = json.dumps(options).replace("<", "\\u003c")
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _PAGE.format(title=safe_title, root=root, options=encoded, script=script)
+    return _PAGE.format(title=safe_title, icon=_ICON, root=root, options=encoded, script=script)
 
 
 def create_app(

@@ -3,7 +3,6 @@ a provider pointed at it, and a ChatKit server whose ``respond`` runs an agent."
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -17,6 +16,7 @@ from chatloom.store.memory import MemoryStore
 from chatloom.types import ThreadMetadata, ThreadStreamEvent, UserMessageItem
 
 from ..conftest import Clock, use_sequential_ids
+from ..polling import eventually_async
 
 
 @pytest.fixture
@@ -50,11 +50,10 @@ class AgentServer(ChatKitServer[Any]):
 
 async def wait_for_disconnect(exchange: Exchange, since: float) -> float:
     """Seconds from ``since`` until the scripted server saw the client drop the stream."""
-    for _ in range(500):
-        if exchange.disconnected_at is not None:
-            return exchange.disconnected_at - since
-        await asyncio.sleep(0.01)
-    raise AssertionError("the model connection stayed open")
+    disconnected_at: float = await eventually_async(
+        lambda: exchange.disconnected_at or 0.0, what="the model connection closed"
+    )
+    return disconnected_at - since
 
 
 def make_server(agent: Agent[Any]) -> AgentServer:

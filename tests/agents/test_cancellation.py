@@ -18,13 +18,8 @@ from chatloom.store.memory import MemoryStore
 from chatloom.types import ThreadMetadata
 
 from ..live_server import serve
+from ..polling import eventually, eventually_async
 from .conftest import AgentServer, create, wait_for_disconnect
-
-
-def wait_for(condition: Any, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
 
 
 def test_client_disconnect_closes_the_model_connection_promptly(
@@ -42,8 +37,8 @@ def test_client_disconnect_closes_the_model_connection_promptly(
             closed_at = time.perf_counter()
         user = client.cookies["chatloom_uid"]
         exchange = endpoint.exchanges[0]
-        wait_for(lambda: exchange.disconnected_at is not None)
-        assert exchange.disconnected_at is not None, "the model connection stayed open"
+        eventually(lambda: exchange.disconnected_at is not None, what="the model connection closed")
+        assert exchange.disconnected_at is not None
         assert exchange.disconnected_at - closed_at < 1.0
         assert not exchange.finished
         # The partial answer and the cancellation note were kept for the next turn.
@@ -52,7 +47,7 @@ def test_client_disconnect_closes_the_model_connection_promptly(
         def items() -> list[Any]:
             return asyncio.run(store.load_thread_items(created, None, 10, "asc", context)).data
 
-        wait_for(lambda: len(items()) == 3)
+        eventually(lambda: len(items()) == 3, what="the partial reply and the note are stored")
         kinds = [item.type for item in items()]
         assert kinds == ["user_message", "assistant_message", "sdk_hidden_context"]
         assert items()[1].content[0].text.startswith("Thin")
@@ -100,10 +95,7 @@ async def test_cancelling_the_task_stops_a_running_tool(
             seen.append(event.type)
 
     task = asyncio.ensure_future(consume())
-    for _ in range(200):
-        if "progress_update" in seen:
-            break
-        await asyncio.sleep(0.01)
+    await eventually_async(lambda: "progress_update" in seen, what="the tool started")
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await asyncio.sleep(0)

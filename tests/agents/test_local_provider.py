@@ -18,6 +18,7 @@ from chatloom.agents.providers.local import bundled_model_path, fit_to_context, 
 from chatloom.http import create_app
 
 from ..live_server import serve
+from ..polling import eventually_async
 from .conftest import AgentServer, create
 
 
@@ -184,9 +185,9 @@ async def test_a_queued_turn_that_is_stopped_never_runs(local: LocalProvider) ->
     local._generate = counting  # type: ignore[method-assign]
     try:
         first = asyncio.ensure_future(collect_text(local, "Count to twenty.", 40))
-        await asyncio.sleep(0.05)
+        await eventually_async(lambda: runs, what="the first turn runs")
         queued = asyncio.ensure_future(collect_text(local, "Never asked.", 40))
-        await asyncio.sleep(0.05)
+        await eventually_async(lambda: local._jobs.qsize() == 1, what="the second turn waits")
         queued.cancel()
         await first
         await asyncio.gather(queued, return_exceptions=True)

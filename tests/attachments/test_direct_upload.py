@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -13,6 +12,7 @@ from chatloom.attachments import UploadPolicy
 from chatloom.http import USER_COOKIE, create_app
 
 from ..live_server import serve
+from ..polling import eventually
 from .conftest import App, AppFactory, MiB, error_of, image_bytes, sse_events, user_item
 
 
@@ -76,10 +76,8 @@ def test_oversize_upload_is_refused_while_streaming_and_leaves_nothing(app: App)
         for index in range(24):
             yield b"y" * (128 * 1024)
             if index == 15:  # 2 MiB sent
-                deadline = time.monotonic() + 5
-                while app.stored_files() and time.monotonic() < deadline:
-                    time.sleep(0.01)
-                refused_mid_stream.append(app.stored_files() == [])
+                eventually(lambda: app.stored_files() == [], what="the partial file is gone")
+                refused_mid_stream.append(True)
         yield b"\r\n--b0undary--\r\n"
 
     chunked = app.client().post(

@@ -13,6 +13,7 @@ from chatloom.attachments import UploadPolicy
 from chatloom.http import RequestContext
 from chatloom.store import NotFoundError
 
+from ..polling import eventually
 from .conftest import App, AppFactory, MiB, error_of, image_bytes, sse_events
 
 
@@ -94,10 +95,7 @@ def test_cleanup_removes_only_attachments_never_sent(app: App) -> None:
 def test_the_app_runs_cleanup_on_a_timer(make_app: AppFactory) -> None:
     app = make_app(lifespan="on", orphan_ttl=0.2, cleanup_interval=0.1)
     orphan = upload_image(app)
-    deadline = time.monotonic() + 10
-    while app.stored_files() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert app.stored_files() == []
+    eventually(lambda: app.stored_files() == [], what="the timer removed the orphan")
     assert error_of(httpx.get(orphan["preview_url"])) == (404, "not_found")
 
 

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import anyio
 import httpx
 from PIL import Image
 
+from ..polling import eventually
 from .conftest import App, MiB, error_of, image_bytes, sse_events, user_item
 
 
@@ -102,7 +104,12 @@ def test_a_concurrent_second_use_is_refused_while_the_first_is_streaming(app: Ap
     uploader = threading.Thread(target=first)
     uploader.start()
     assert started.wait(10)
-    time.sleep(0.2)  # the first chunk has reached the server, which claimed the URL
+    eventually(
+        lambda: (
+            getattr(anyio.run(app.files.index.get, attachment["id"]), "state", "") == "uploading"
+        ),
+        what="the server claimed the URL for the first upload",
+    )
     second = httpx.put(url, content=b"c" * 10)
     release.set()
     uploader.join(10)

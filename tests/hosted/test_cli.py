@@ -7,7 +7,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ import pytest
 
 from chatloom.cli import main
 
+from ..polling import eventually
 from .conftest import HELLO
 from .test_importer import FIXTURE
 
@@ -91,15 +91,15 @@ def test_hosted_serve_starts_and_requires_an_admin_key(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
+
+        def healthy() -> bool:
+            assert process.poll() is None, "the server exited"
             try:
-                if httpx.get(base + "/healthz").status_code == 200:
-                    break
+                return httpx.get(base + "/healthz").status_code == 200
             except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and process.poll() is None, "server did not start"
-            time.sleep(0.2)
+                return False
+
+        eventually(healthy, timeout=60, what="the server answers /healthz")
         response = httpx.post(
             base + "/v1/chatkit/sessions",
             json={"user": "u", "workflow": {"id": "wf_hello"}},

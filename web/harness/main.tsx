@@ -30,13 +30,13 @@ function App() {
   });
   return (
     <>
-      <button id="send" onClick={() => void chatkit.sendUserMessage({ text: "hello from react" })}>
+      <button type="button" id="send" onClick={() => void chatkit.sendUserMessage({ text: "hello from react" })}>
         send from React
       </button>
-      <button id="greet" onClick={() => setGreeting("Updated greeting")}>
+      <button type="button" id="greet" onClick={() => setGreeting("Updated greeting")}>
         change greeting
       </button>
-      <button id="new-thread" onClick={() => void chatkit.setThreadId(null)}>
+      <button type="button" id="new-thread" onClick={() => void chatkit.setThreadId(null)}>
         new thread
       </button>
       <ChatKit control={chatkit.control} style={{ height: 560, display: "block" }} />

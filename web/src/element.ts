@@ -13,6 +13,7 @@ const HOSTED_BASE = new URL(import.meta.url).origin;
 
 const HOST_STYLE = ":host{display:block;position:relative;overflow:hidden;height:100%;min-height:360px}";
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only types addEventListener for chatkit.* events
 export class OpenAIChatKit extends HTMLElement {
   readonly #controller: ChatController;
   readonly #root: ShadowRoot;

@@ -1,7 +1,7 @@
 // The ChatKitOptions tree (the public contract) and its normalization into the resolved
 // form the UI reads. setOptions replaces the whole tree; unknown keys are ignored because
 // normalize() only ever reads the keys it knows.
-import type { Attachment, UserMessageContent } from "./protocol/types";
+import type { Attachment, UserMessageContentInput } from "./protocol/types";
 import type { WidgetRoot } from "./widgets/types";
 
 export type Entity = {
@@ -73,7 +73,7 @@ export type ChatKitOptions = {
     rightAction?: { icon: string; onClick: () => void };
   };
   history?: { enabled?: boolean; showDelete?: boolean; showRename?: boolean };
-  startScreen?: { greeting?: string; prompts?: { label: string; prompt: string | UserMessageContent[]; icon?: string }[] };
+  startScreen?: { greeting?: string; prompts?: { label: string; prompt: string | UserMessageContentInput[]; icon?: string }[] };
   threadItemActions?: { feedback?: boolean; retry?: boolean };
   composer?: {
     placeholder?: string;
@@ -97,6 +97,7 @@ export type ChatKitOptions = {
   commands?: {
     enabled: boolean;
     onSearch?: (query: string) => Promise<Command[]>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: the official signature; a handler may return nothing
     onSelect?: (command: Command) => Promise<void | CommandSelection>;
   };
   widgets?: { onAction?: WidgetActionHandler };
@@ -105,7 +106,7 @@ export type ChatKitOptions = {
 
 export type SendUserMessageParams = {
   text?: string;
-  content?: UserMessageContent[];
+  content?: UserMessageContentInput[];
   reply?: string;
   attachments?: Attachment[];
   newThread?: boolean;
@@ -114,7 +115,7 @@ export type SendUserMessageParams = {
 };
 export type SetComposerValueParams = {
   text?: string;
-  content?: UserMessageContent[];
+  content?: UserMessageContentInput[];
   reply?: string;
   attachments?: Attachment[];
   files?: File[];

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { ChatKitEventName } from "../src/events";
 import { parseDeeplink } from "../src/events";
 import type { StreamEvent, ThreadItem } from "../src/protocol/types";
-import { ChatController } from "../src/state/controller";
+import { BusyError, ChatController, NotConfiguredError } from "../src/state/controller";
 
 type Call = { type: string; params: Record<string, unknown>; headers: Headers; signal?: AbortSignal | null };
 type Reply = StreamEvent[] | { json: unknown; status?: number } | ((call: Call) => Response | Promise<Response>);
@@ -52,6 +52,15 @@ describe("ChatController turns", () => {
     expect(names()).toEqual(expect.arrayContaining(["chatkit.response.start", "chatkit.thread.change", "chatkit.response.end"]));
     expect(events.find((e) => e.name === "chatkit.thread.change")!.detail).toEqual({ threadId: "thr_1" });
     expect(c.streaming.value).toBe(false);
+  });
+
+  it("fills a tag's missing data: the wire requires it, the official types do not", async () => {
+    const { c, calls } = setup({ "threads.create": [[{ type: "thread.created", thread }]] });
+    await c.sendUserMessage({ content: [{ type: "input_text", text: "about " }, { type: "input_tag", id: "a1", text: "Ada" }] });
+    expect((calls[0]!.params.input as { content: unknown }).content).toEqual([
+      { type: "input_text", text: "about " },
+      { type: "input_tag", id: "a1", text: "Ada", data: {} },
+    ]);
   });
 
   it("fires chatkit.effect for client effects and chatkit.error for error events", async () => {
@@ -178,6 +187,95 @@ describe("ChatController turns", () => {
     expect(calls.at(-1)).toMatchObject({ type: "items.list", params: { order: "desc", after: "i50" } });
     expect(c.chat.value.items).toHaveLength(100);
     expect(c.chat.value.olderCursor).toBeNull();
+  });
+});
+
+describe("busy and not-configured: one policy for every call", () => {
+  /** A thread with a widget and a user message, and a reply that streams until `finish()`. */
+  async function streaming() {
+    let finish = (): void => {};
+    const widget: ThreadItem = { ...base, id: "w1", type: "widget", widget: { type: "Card", children: [] } };
+    const question = { ...base, id: "si1", type: "structured_input" as const, status: "pending" as const, inputs: [] };
+    const s = setup({
+      "threads.get_by_id": [{ json: { ...thread, items: { data: [userItem("hi"), widget], has_more: false } } }],
+      "threads.add_user_message": [
+        () =>
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start(ctl) {
+                ctl.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(reply("msg_a", "…")[0])}\n\n`));
+                finish = () => ctl.close();
+              },
+            }),
+            { headers: { "Content-Type": "text/event-stream" } },
+          ),
+      ],
+      "threads.sync_custom_action": [{ json: {} }],
+      "items.feedback": [{ json: {} }],
+    });
+    await s.c.setThreadId("thr_1");
+    const sending = s.c.sendUserMessage({ text: "again" });
+    await vi.waitFor(() => expect(s.c.chat.peek().items.some((i) => i.id === "msg_a")).toBe(true));
+    const done = async (): Promise<void> => {
+      finish();
+      await sending;
+    };
+    return { ...s, widget, question, done };
+  }
+
+  it("rejects every call that streams or loads with BusyError while a reply streams, and sends nothing", async () => {
+    const { c, calls, widget, question, done } = await streaming();
+    const before = calls.length;
+    c.composer.text.value = "draft";
+    const refused = [
+      c.sendUserMessage({ text: "x" }),
+      c.setThreadId("thr_2"),
+      c.setThreadId(null),
+      c.fetchUpdates(),
+      c.sendCustomAction({ type: "x" }),
+      c.retryFrom("msg_u"),
+      c.retryAfterError(),
+      c.submitStructuredInput(question as never, {}, true),
+      c.widgetAction({ type: "go" }, widget as never),
+      c.submitComposer(),
+    ];
+    for (const call of refused) await expect(call).rejects.toBeInstanceOf(BusyError);
+    expect(calls.length).toBe(before);
+    expect(c.composer.text.value).toBe("draft"); // a refused send keeps the draft
+    // Plain requests and the draft are not turns: they go through.
+    await c.widgetAction({ type: "toggle", streaming: false }, widget as never);
+    await c.sendFeedback(["msg_u"], "positive");
+    await c.setComposerValue({ text: "edited" });
+    expect(calls.slice(before).map((x) => x.type)).toEqual(["threads.sync_custom_action", "items.feedback"]);
+    await done();
+    expect(c.busy.value).toBe(false);
+  });
+
+  it("rejects every call that needs the server with NotConfiguredError before setOptions({api})", async () => {
+    const c = new ChatController(() => {}, "https://host.test");
+    c.composer.text.value = "draft";
+    const calls = [
+      c.sendUserMessage({ text: "x" }),
+      c.setThreadId("thr_1"),
+      c.fetchUpdates(),
+      c.showHistory(),
+      c.transcribe(new Blob(["x"])),
+      c.sendFeedback(["m"], "positive"),
+      c.submitComposer(),
+    ];
+    for (const call of calls) await expect(call).rejects.toBeInstanceOf(NotConfiguredError);
+    // What needs no server works.
+    await expect(c.setThreadId(null)).resolves.toBeUndefined();
+    await expect(c.setComposerValue({ text: "x" })).resolves.toBeUndefined();
+  });
+
+  it("the element's own controls drop a BusyError and report anything else", async () => {
+    const { c, events, done } = await streaming();
+    await c.fromUi(() => c.retryAfterError());
+    expect(events.some((e) => e.name === "chatkit.error")).toBe(false);
+    await c.fromUi(() => Promise.reject(new Error("boom")));
+    expect(events.filter((e) => e.name === "chatkit.error").map((e) => (e.detail as { error: Error }).error.message)).toEqual(["boom"]);
+    await done();
   });
 });
 

@@ -69,7 +69,10 @@ describe("incremental parsing", () => {
 
   it("only re-renders the open block", () => {
     let calls = 0;
-    const inc = new IncrementalMarkdown({}, (b) => ((calls += b.length), b));
+    const inc = new IncrementalMarkdown({}, (b) => {
+      calls += b.length;
+      return b;
+    });
     inc.update("para one\n\npara two\n\npara three");
     calls = 0;
     inc.update("para one\n\npara two\n\npara three and more");

@@ -15,7 +15,7 @@ function host(over: Partial<WidgetHost> = {}, hold = false): TestHost {
   return {
     actions,
     release: () => {
-      waiting.forEach((r) => r());
+      for (const r of waiting) r();
       waiting = [];
     },
     action: vi.fn((a: ActionConfig) => {
@@ -247,6 +247,36 @@ describe("change actions and Select", () => {
     date.dispatchEvent(new Event("change", { bubbles: true }));
     await flush();
     expect(h.actions.map((a) => a.payload)).toEqual([{ agree: true }, { size: "kept" }, { when: "2025-03-04" }]);
+  });
+});
+
+describe("DatePicker", () => {
+  it("is a date picker for dates (midnight datetimes included) and sends YYYY-MM-DD", () => {
+    const el = mount(card([{ type: "DatePicker", name: "d", defaultValue: "2025-06-01T00:00:00", max: "2025-12-31" }]), host());
+    const input = el.querySelector<HTMLInputElement>("input[name=d]")!;
+    expect(input.type).toBe("date");
+    expect(input.value).toBe("2025-06-01");
+    expect(input.max).toBe("2025-12-31");
+  });
+
+  it("gets a time part when its value, min or max has one", async () => {
+    const h = host();
+    const el = mount(
+      card([
+        { type: "DatePicker", name: "meet", defaultValue: "2025-06-01T14:30:00Z", min: "2025-06-01", onChangeAction: { type: "meet" } },
+        { type: "DatePicker", name: "from", min: "2025-01-01T09:00:00" },
+      ]),
+      h,
+    );
+    const meet = el.querySelector<HTMLInputElement>("input[name=meet]")!;
+    expect(meet.type).toBe("datetime-local");
+    expect(meet.value).toBe("2025-06-01T14:30");
+    expect(meet.min).toBe("2025-06-01T00:00");
+    expect(el.querySelector<HTMLInputElement>("input[name=from]")!.type).toBe("datetime-local");
+    meet.value = "2025-06-02T08:15";
+    meet.dispatchEvent(new Event("change", { bubbles: true }));
+    await flush();
+    expect(h.actions.map((a) => a.payload)).toEqual([{ meet: "2025-06-02T08:15" }]);
   });
 });
 

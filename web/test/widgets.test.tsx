@@ -119,6 +119,27 @@ describe("WidgetView", () => {
     expect(h.actions[0]!.payload).toEqual({ i: 3 });
   });
 
+  it('limit "auto" shows the rows that fit its height, and never hides just one', async () => {
+    // happy-dom has no layout: give every row a height of 100 px, stacked from 0.
+    const rect = vi.spyOn(Element.prototype, "getBoundingClientRect").mockImplementation(function (this: Element) {
+      const row = this.parentElement?.classList.contains("ckw-list") ? [...this.parentElement.children].indexOf(this) : -1;
+      return { top: row * 100, bottom: (row + 1) * 100 } as DOMRect;
+    });
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ type: "ListViewItem", children: [{ type: "Text", value: `row ${i}` }] }));
+    try {
+      const long = mount({ type: "ListView", limit: "auto", children: rows(8) }, host());
+      await flush();
+      expect(long.querySelectorAll(".ckw-list-item")).toHaveLength(3); // 360 px hold three 100 px rows
+      expect(long.querySelector(".ckw-show-more")).not.toBeNull();
+      const short = mount({ type: "ListView", limit: "auto", children: rows(4) }, host());
+      await flush();
+      expect(short.querySelectorAll(".ckw-list-item")).toHaveLength(4); // one more row: shown, no control
+      expect(short.querySelector(".ckw-show-more")).toBeNull();
+    } finally {
+      rect.mockRestore();
+    }
+  });
+
   it("keeps hostile style values inside their declaration and fetches nothing", () => {
     const el = mount(
       {

@@ -21,7 +21,7 @@ export function collectCitations(text: string, annotations: Annotation[] | undef
   const numberOf = new Map<string, number>();
   const byIndex = new Map<number, number[]>();
   for (const a of annotations ?? []) {
-    if (!a || !a.source) continue;
+    if (!a?.source) continue;
     const key = sourceKey(a.source);
     let n = numberOf.get(key);
     if (n === undefined) {

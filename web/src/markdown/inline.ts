@@ -17,6 +17,7 @@ const SPACE = /\s/;
 
 /** Links may only be http(s), mailto, chatkit-link, or scheme-less relative URLs. */
 export function safeUrl(raw: string): string | null {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
   const url = raw.trim().replace(/[\u0000-\u001F\u007F\s]+/g, "");
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url);
   if (!scheme) return url.startsWith("//") ? null : url;

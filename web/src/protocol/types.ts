@@ -31,6 +31,11 @@ export type InputTagContent = {
   interactive?: boolean;
 };
 export type UserMessageContent = InputTextContent | InputTagContent;
+/**
+ * Content as the page may pass it (`sendUserMessage`, `setComposerValue`, start-screen
+ * prompts): the official types make a tag's `data` optional; the wire requires it.
+ */
+export type UserMessageContentInput = InputTextContent | (Omit<InputTagContent, "data"> & { data?: Record<string, unknown> });
 
 export type SourceBase = { title: string; description?: string; timestamp?: string; group?: string };
 export type URLSource = SourceBase & { type: "url"; url: string; attribution?: string };

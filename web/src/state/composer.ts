@@ -2,7 +2,7 @@
 // selected tool and model, and an optional quoted reply.
 import { batch, computed, signal } from "@preact/signals";
 import type { Entity } from "../options";
-import type { Attachment, InputTagContent, UserMessageContent } from "../protocol/types";
+import type { Attachment, InputTagContent, UserMessageContent, UserMessageContentInput } from "../protocol/types";
 
 export type Upload = {
   localId: string;
@@ -33,6 +33,10 @@ export function entityToTag(entity: Entity): InputTagContent {
   };
 }
 
+/** Page-supplied content in wire form: every tag gets the `data` the server requires. */
+export const toWireContent = (content: UserMessageContentInput[]): UserMessageContent[] =>
+  content.map((part) => (part.type === "input_tag" ? { ...part, data: part.data ?? {} } : part));
+
 /** Splits draft text into input_text / input_tag parts at each tag's `@Title` span. */
 export function draftToContent(text: string, tags: InputTagContent[]): UserMessageContent[] {
   const parts: UserMessageContent[] = [];
@@ -53,12 +57,12 @@ export function draftToContent(text: string, tags: InputTagContent[]): UserMessa
 }
 
 /** The inverse: rich content back into draft text and its tags. */
-export function contentToDraft(content: UserMessageContent[]): { text: string; tags: InputTagContent[] } {
+export function contentToDraft(content: UserMessageContentInput[]): { text: string; tags: InputTagContent[] } {
   const tags: InputTagContent[] = [];
   let text = "";
-  for (const part of content) {
+  for (const part of toWireContent(content)) {
     if (part.type === "input_tag") {
-      tags.push({ ...part, data: part.data ?? {} });
+      tags.push(part);
       text += tagText(part);
     } else text += part.text;
   }
@@ -80,7 +84,7 @@ export class ComposerModel {
     return draftToContent(this.text.value, this.tags.value);
   }
 
-  setDraft(content: UserMessageContent[]): void {
+  setDraft(content: UserMessageContentInput[]): void {
     const d = contentToDraft(content);
     batch(() => {
       this.text.value = d.text;

@@ -1,22 +1,16 @@
-// The element's brain: owns the options, the current thread state and the composer,
-// runs requests through the transport, and reports to the host page through events.
-// The UI reads its signals and calls its methods; nothing else talks to the server.
+// The element's brain: owns the options, the current thread and the composer, and is
+// the one place the UI and the page call. Its parts: the turn runner (turns.ts), frame
+// pacing of the chat state (pacing.ts), and the busy / not-configured policy every call
+// follows (policy.ts, applied by `ready`).
 import { batch, computed, signal } from "@preact/signals";
 import type { Emit } from "../events";
-import { markdownToText } from "../markdown/incremental";
 import { loadStrings, resolveLocale, stringsFor } from "../i18n";
-import {
-  normalizeOptions,
-  type ResolvedOptions,
-  type SendUserMessageParams,
-  type SetComposerValueParams,
-} from "../options";
-import { ChatKitHTTPError, customEndpoint, type EndpointSource, hostedEndpoint, Transport } from "../protocol/transport";
+import { markdownToText } from "../markdown/incremental";
+import { normalizeOptions, type ResolvedOptions, type SendUserMessageParams, type SetComposerValueParams } from "../options";
+import { customEndpoint, type EndpointSource, hostedEndpoint, Transport } from "../protocol/transport";
 import type {
   Attachment,
-  ClientToolCallItem,
   InferenceOptions,
-  StreamEvent,
   StreamingRequest,
   StructuredInputItem,
   ThreadItem,
@@ -26,34 +20,17 @@ import type {
   WidgetItem,
 } from "../protocol/types";
 import type { ActionConfig } from "../widgets/types";
-import { ComposerModel, localId } from "./composer";
+import { ComposerModel, localId, toWireContent } from "./composer";
 import { HistoryModel } from "./history";
+import { afterNextFrame, PacedChat } from "./pacing";
+import { BusyError, errorOf, isAbort, NotConfiguredError } from "./policy";
+import { type ChatState, emptyChat, fromThread, PENDING_PREFIX } from "./reducer";
+import { type Turn, TurnRunner } from "./turns";
 import { Uploads } from "./uploads";
-import { type ChatState, emptyChat, fromThread, PENDING_PREFIX, reduce } from "./reducer";
+
+export { BusyError, NotConfiguredError } from "./policy";
 
 const NEWEST_PAGE = 50;
-/** Event-processing budget per frame while streaming (rendering gets the rest). */
-const EVENTS_MS_PER_FRAME = 2;
-
-/** Resolves after the next frame has rendered (or 100 ms, for hidden tabs without frames). */
-const afterNextFrame = (): Promise<void> =>
-  new Promise((resolve) => {
-    const done = (): void => void setTimeout(resolve, 0);
-    const timer = setTimeout(resolve, 100);
-    if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => (clearTimeout(timer), done()));
-  });
-
-export class BusyError extends Error {
-  constructor() {
-    super("ChatKit is busy: a response is streaming or a thread is loading");
-    this.name = "BusyError";
-  }
-}
-
-type Turn = { request: StreamingRequest; optimistic?: UserMessageItem };
-
-const errorOf = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
-const isAbort = (e: unknown): boolean => e instanceof DOMException && e.name === "AbortError";
 
 export class ChatController {
   readonly options = signal<ResolvedOptions>(normalizeOptions({}));
@@ -64,9 +41,11 @@ export class ChatController {
     const locale = resolveLocale(this.options.value.locale);
     return { ...locale, strings: stringsFor(locale.table) };
   });
-  readonly chat = signal<ChatState>(emptyChat());
+  private readonly paced = new PacedChat();
+  readonly chat = this.paced.published;
+  private readonly turns: TurnRunner;
+  readonly streaming: TurnRunner["streaming"];
   readonly view = signal<"chat" | "history">("chat");
-  readonly streaming = signal(false);
   readonly loadingThread = signal(false);
   /** Feedback already given, by the id of the turn's last item. */
   readonly feedback = signal<Record<string, "positive" | "negative">>({});
@@ -85,17 +64,24 @@ export class ChatController {
   /** The base URL the hosted endpoint was made for (`api.baseUrl` or the script's origin). */
   private hostedFor = "";
   private configured = false;
-  private abort: AbortController | null = null;
-  private working: ChatState = this.chat.value;
-  private flushScheduled = false;
-  /** The last turn that failed before the server stored its user message (for Retry). */
-  private unsentTurn: Turn | null = null;
 
   constructor(
     private readonly emit: Emit,
     private readonly hostedBase: string,
   ) {
-    this.history = new HistoryModel(() => this.transport, (e) => this.reportError(e));
+    this.turns = new TurnRunner({
+      chat: this.paced,
+      emit,
+      options: () => this.options.value,
+      threadId: () => this.threadId,
+      networkErrorText: () => this.locale.value.strings.errorNetwork,
+      reportError: (e) => this.reportError(e),
+    });
+    this.streaming = this.turns.streaming;
+    this.history = new HistoryModel(
+      () => this.transport,
+      (e) => this.reportError(e),
+    );
     this.uploads = new Uploads({
       composer: this.composer,
       options: () => this.options.value,
@@ -110,6 +96,8 @@ export class ChatController {
   // Narrow views of the chat state: components that need only these do not re-render on
   // every streamed delta.
   readonly thread = computed(() => this.chat.value.thread);
+  /** The thread's image policy (allowed_image_domains; null allows any http(s) host). */
+  readonly imageHosts = computed(() => this.chat.value.thread?.allowed_image_domains ?? null);
   readonly allowCancel = computed(() => this.chat.value.allowCancel);
   readonly isEmpty = computed(() => this.chat.value.thread === null && this.chat.value.items.length === 0 && !this.chat.value.error);
   readonly hasItems = computed(() => this.chat.value.items.length > 0);
@@ -177,28 +165,48 @@ export class ChatController {
     }
   }
 
+  // --- the policy ----------------------------------------------------------------------
+
+  /**
+   * The transport for a call, by the one policy (policy.ts): `"idle"` calls (they stream
+   * a turn or load a thread) also need the element not busy.
+   */
+  private ready(need: "idle" | "configured"): Transport {
+    if (need === "idle" && this.busy.value) throw new BusyError();
+    if (!this.transport) throw new NotConfiguredError();
+    return this.transport;
+  }
+
+  /** How the element's own controls call the methods below (see policy.ts). */
+  fromUi(call: () => Promise<unknown>): Promise<void> {
+    return call().then(
+      () => {},
+      (e: unknown) => {
+        if (!(e instanceof BusyError)) this.reportError(e);
+      },
+    );
+  }
+
   // --- public methods (the element forwards to these) ------------------------------------
 
   async setThreadId(threadId: string | null): Promise<void> {
     if (this.busy.value) throw new BusyError();
     if (this.view.value === "history") this.setView("chat");
-    if (threadId === null) {
-      this.resetThread();
-      return;
-    }
-    await this.loadThread(threadId);
+    if (threadId === null) this.resetThread();
+    else await this.loadThread(threadId);
   }
 
   async sendUserMessage(p: SendUserMessageParams): Promise<void> {
-    if (this.busy.value) throw new BusyError();
+    this.ready("idle");
     if (p.newThread) this.resetThread();
-    const content: UserMessageContent[] = p.content?.length ? p.content : [{ type: "input_text", text: p.text ?? "" }];
+    const content = p.content?.length ? toWireContent(p.content) : [{ type: "input_text" as const, text: p.text ?? "" }];
     const inference: InferenceOptions = {};
     if (p.toolChoice) inference.tool_choice = p.toolChoice;
     if (p.model) inference.model = p.model;
     await this.send({ content, attachments: p.attachments ?? [], quoted: p.reply, inference });
   }
 
+  /** Fills the draft; allowed while busy (the draft is the user's, not a request). */
   async setComposerValue(p: SetComposerValueParams): Promise<void> {
     const c = this.composer;
     batch(() => {
@@ -225,10 +233,10 @@ export class ChatController {
   async sendCustomAction(action: { type: string; payload?: unknown }, itemId?: string | null): Promise<void> {
     const threadId = this.threadId;
     if (!threadId) {
+      // The official element's documented behaviour before the first message.
       this.emit("chatkit.log", { name: "ChatKit: sendAction() ignored - no active thread." });
       return;
     }
-    if (this.busy.value) throw new BusyError();
     await this.runTurns({
       request: { type: "threads.custom_action", params: { thread_id: threadId, item_id: itemId ?? null, action: { type: action.type, payload: action.payload } } },
     });
@@ -236,6 +244,7 @@ export class ChatController {
 
   async showHistory(): Promise<void> {
     if (!this.options.value.history.enabled || this.view.value === "history") return;
+    this.ready("configured");
     this.setView("history");
     await this.history.refresh();
   }
@@ -246,7 +255,7 @@ export class ChatController {
 
   /** Re-reads the current thread from the server (after out-of-band changes). */
   async fetchUpdates(): Promise<void> {
-    if (this.busy.value) throw new BusyError();
+    this.ready("idle");
     if (this.threadId) await this.loadThread(this.threadId, false);
   }
 
@@ -262,10 +271,11 @@ export class ChatController {
     this.emit("chatkit.tool.change", { toolId });
   }
 
-  /** Sends the composer's draft. */
+  /** Sends the composer's draft (an empty or uploading draft has nothing to send yet). */
   async submitComposer(): Promise<void> {
     const c = this.composer;
-    if (this.busy.value || c.uploading.value || c.isEmpty.value) return;
+    this.ready("idle");
+    if (c.uploading.value || c.isEmpty.value) return;
     const toolId = c.toolId.value;
     const inference: InferenceOptions = {};
     if (toolId) inference.tool_choice = { id: toolId };
@@ -278,17 +288,17 @@ export class ChatController {
   }
 
   async transcribe(audio: Blob): Promise<string> {
-    if (!this.transport) return "";
+    const transport = this.ready("configured");
     const bytes = new Uint8Array(await audio.arrayBuffer());
     let binary = "";
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    const res = await this.transport.json("input.transcribe", { audio_base64: btoa(binary), mime_type: audio.type || "audio/webm" });
+    const res = await transport.json("input.transcribe", { audio_base64: btoa(binary), mime_type: audio.type || "audio/webm" });
     return res.text ?? "";
   }
 
   // --- turns ---------------------------------------------------------------------------
 
-  private async send(d: { content: UserMessageContent[]; attachments: Attachment[]; quoted?: string; inference: InferenceOptions }): Promise<void> {
+  private async send(d: { content: UserMessageContent[]; attachments: Attachment[]; quoted?: string | undefined; inference: InferenceOptions }): Promise<void> {
     const input: UserMessageInput = {
       content: d.content,
       attachments: d.attachments.map((a) => a.id),
@@ -312,17 +322,28 @@ export class ChatController {
     await this.runTurns({ request, optimistic });
   }
 
+  /** Every streamed turn starts here, so every one follows the policy. */
+  private async runTurns(first: Turn): Promise<void> {
+    const transport = this.ready("idle");
+    this.announcement.value = this.locale.value.strings.responding;
+    try {
+      await this.turns.run(first, transport);
+    } finally {
+      this.announceLastReply();
+    }
+  }
+
   /** Stop: aborting the request is the cancel signal the server acts on. */
   stop(): void {
-    this.abort?.abort();
+    this.turns.stop();
   }
 
   /** Retry after an error event or a failed request. */
   async retryAfterError(): Promise<void> {
-    if (this.busy.value) return;
-    const unsent = this.unsentTurn;
+    this.ready("idle");
+    const unsent = this.turns.takeUnsent();
     if (unsent) {
-      this.patch({ items: this.working.items.filter((i) => i.id !== unsent.optimistic?.id) });
+      this.paced.patch({ items: this.paced.current.items.filter((i) => i.id !== unsent.optimistic?.id) });
       await this.runTurns(unsent);
       return;
     }
@@ -332,31 +353,32 @@ export class ChatController {
 
   /** Re-runs the response to a user message: later items go (the server deletes them too). */
   async retryFrom(userItemId: string): Promise<void> {
+    this.ready("idle");
     const threadId = this.threadId;
-    if (!threadId || this.busy.value) return;
     const at = this.chat.value.items.findIndex((i) => i.id === userItemId);
-    if (at < 0) return;
-    this.patch({ items: this.chat.value.items.slice(0, at + 1), error: null, notices: [] });
+    if (!threadId || at < 0) return;
+    this.paced.patch({ items: this.chat.value.items.slice(0, at + 1), error: null, notices: [] });
     await this.runTurns({ request: { type: "threads.retry_after_item", params: { thread_id: threadId, item_id: userItemId } } });
   }
 
   async sendFeedback(itemIds: string[], kind: "positive" | "negative"): Promise<void> {
+    const transport = this.ready("configured");
     const threadId = this.threadId;
     const key = itemIds[itemIds.length - 1];
-    if (!threadId || !this.transport || !key) return;
+    if (!threadId || !key) return;
     this.feedback.value = { ...this.feedback.value, [key]: kind };
     try {
-      await this.transport.json("items.feedback", { thread_id: threadId, item_ids: itemIds, kind });
+      await transport.json("items.feedback", { thread_id: threadId, item_ids: itemIds, kind });
     } catch (e) {
       const { [key]: _, ...rest } = this.feedback.value;
       this.feedback.value = rest;
-      this.reportError(e);
+      throw e;
     }
   }
 
   async submitStructuredInput(item: StructuredInputItem, answers: Record<string, string[]>, skipped: boolean): Promise<void> {
     const threadId = this.threadId;
-    if (!threadId || this.busy.value) return;
+    if (!threadId) return;
     const payload: Record<string, { values: string[]; skipped: boolean }> = {};
     for (const input of item.inputs) {
       const values = skipped ? [] : (answers[input.id] ?? []).filter((v) => v.trim());
@@ -380,129 +402,29 @@ export class ChatController {
       return;
     }
     const threadId = this.threadId;
-    if (!threadId || !this.transport) return;
+    if (!threadId) return;
     if (action.streaming === false) {
-      try {
-        const res = await this.transport.json("threads.sync_custom_action", { thread_id: threadId, item_id: item.id, action: wire });
-        if (res.updated_item) this.apply({ type: "thread.item.replaced", item: res.updated_item });
-        this.flush();
-      } catch (e) {
-        this.reportError(e);
-      }
+      // Synchronous actions are plain requests: allowed while a reply streams.
+      const res = await this.ready("configured").json("threads.sync_custom_action", { thread_id: threadId, item_id: item.id, action: wire });
+      if (res.updated_item) this.paced.apply({ type: "thread.item.replaced", item: res.updated_item });
+      this.paced.flush();
       return;
     }
-    if (this.busy.value) return;
     await this.runTurns({ request: { type: "threads.custom_action", params: { thread_id: threadId, item_id: item.id, action: wire } } });
-  }
-
-  /**
-   * Runs a streamed turn, and keeps going while it ends in a pending client tool call:
-   * the tool's output is itself a turn, and the composer stays locked until all are done.
-   */
-  private async runTurns(first: Turn): Promise<void> {
-    if (!this.transport) throw new Error("ChatKit is not configured: call setOptions({api}) first");
-    this.streaming.value = true;
-    this.emit("chatkit.response.start");
-    this.announcement.value = this.locale.value.strings.responding;
-    this.unsentTurn = null;
-    let turn: Turn | null = first;
-    try {
-      while (turn) {
-        const toolCall = await this.stream(turn);
-        turn = toolCall ? await this.clientToolTurn(toolCall) : null;
-      }
-    } finally {
-      this.patch({ progress: null });
-      this.flush();
-      this.streaming.value = false;
-      this.abort = null;
-      this.announceLastReply();
-      this.emit("chatkit.response.end");
-    }
-  }
-
-  /** One request/stream; returns a pending client tool call the turn ended on, if any. */
-  private async stream(turn: Turn): Promise<ClientToolCallItem | null> {
-    const abort = new AbortController();
-    this.abort = abort;
-    const base = turn.optimistic ? [...this.working.items, turn.optimistic] : this.working.items;
-    this.patch({ items: base, error: null, progress: null });
-    this.flush();
-    let toolCall: ClientToolCallItem | null = null;
-    let userSaved = !turn.optimistic;
-    try {
-      let slice = performance.now();
-      for await (const event of this.transport!.stream(turn.request, abort.signal)) {
-        // A burst of buffered events must not outrun rendering: after a few ms of events,
-        // let the frame render them before taking more (frames stay short at any rate).
-        if (performance.now() - slice > EVENTS_MS_PER_FRAME) {
-          await afterNextFrame();
-          slice = performance.now();
-        }
-        this.apply(event);
-        switch (event.type) {
-          case "thread.created":
-            this.flush();
-            this.emit("chatkit.thread.change", { threadId: event.thread.id });
-            break;
-          case "thread.item.done":
-          case "thread.item.added":
-            if (event.item.type === "user_message") userSaved = true;
-            if (event.item.type === "client_tool_call" && event.item.status === "pending") toolCall = event.item;
-            break;
-          case "client_effect":
-            this.emit("chatkit.effect", { name: event.name, ...(event.data ? { data: event.data } : {}) });
-            break;
-          case "error":
-            this.emit("chatkit.error", { error: new Error(event.message ?? event.code ?? "stream.error") });
-            break;
-        }
-      }
-      return toolCall;
-    } catch (e) {
-      if (abort.signal.aborted) return null; // Stop: what streamed so far stays on screen
-      const network = !(e instanceof ChatKitHTTPError) || e.status === 0;
-      if (!userSaved) this.unsentTurn = turn;
-      this.apply({
-        type: "error",
-        code: network ? "network" : "http",
-        message: e instanceof ChatKitHTTPError && e.status !== 0 ? e.message : this.locale.value.strings.errorNetwork,
-        allow_retry: true,
-      });
-      this.reportError(e);
-      return null;
-    }
-  }
-
-  private async clientToolTurn(call: ClientToolCallItem): Promise<Turn | null> {
-    const threadId = this.threadId;
-    if (!threadId) return null;
-    let result: unknown;
-    try {
-      const handler = this.options.value.onClientTool;
-      if (!handler) throw new Error(`No onClientTool handler for ${call.name}`);
-      result = await handler({ name: call.name, params: call.arguments ?? {} });
-    } catch (e) {
-      result = { error: errorOf(e).message };
-      this.reportError(e);
-    }
-    return { request: { type: "threads.add_client_tool_output", params: { thread_id: threadId, result: result ?? {} } } };
   }
 
   // --- threads -------------------------------------------------------------------------
 
   private resetThread(): void {
     const had = this.threadId;
-    this.abort?.abort();
-    this.working = emptyChat();
-    this.chat.value = this.working;
-    this.unsentTurn = null;
+    this.turns.stop();
+    this.paced.replace(emptyChat());
+    this.turns.forgetUnsent();
     if (had !== null) this.emit("chatkit.thread.change", { threadId: null });
   }
 
   private async loadThread(threadId: string, announce = true): Promise<void> {
-    const t = this.transport;
-    if (!t) throw new Error("ChatKit is not configured: call setOptions({api}) first");
+    const t = this.ready("idle");
     this.loadingThread.value = true;
     this.emit("chatkit.thread.load.start", { threadId });
     try {
@@ -513,14 +435,13 @@ export class ChatController {
         const page = await t.json("items.list", { thread_id: threadId, order: "desc", limit: NEWEST_PAGE });
         state = fromThread(thread, { items: page.data.slice().reverse(), olderCursor: page.has_more ? (page.after ?? null) : null });
       } else state = fromThread(thread);
-      this.working = state;
-      this.chat.value = state;
-      this.unsentTurn = null;
+      this.paced.replace(state);
+      this.turns.forgetUnsent();
       if (announce) this.emit("chatkit.thread.change", { threadId });
     } catch (e) {
       this.reportError(e);
-      this.patch({ error: { code: "load", message: errorOf(e).message, allowRetry: false, afterItemId: null } });
-      this.flush();
+      this.paced.patch({ error: { code: "load", message: errorOf(e).message, allowRetry: false, afterItemId: null } });
+      this.paced.flush();
       throw e;
     } finally {
       this.loadingThread.value = false;
@@ -528,20 +449,23 @@ export class ChatController {
     }
   }
 
-  /** Loads the page of items before the oldest one shown. */
+  /**
+   * Loads the page of items before the oldest one shown. It only adds items, so it may
+   * run while a reply streams; not while a thread loads (BusyError).
+   */
   async loadOlder(): Promise<void> {
     const { thread, olderCursor } = this.chat.value;
-    if (!thread || !olderCursor || !this.transport || this.loadingThread.value) return;
+    if (!thread || !olderCursor) return;
+    if (this.loadingThread.value) throw new BusyError();
+    const t = this.ready("configured");
     this.loadingThread.value = true;
     try {
-      const page = await this.transport.json("items.list", { thread_id: thread.id, order: "desc", limit: NEWEST_PAGE, after: olderCursor });
+      const page = await t.json("items.list", { thread_id: thread.id, order: "desc", limit: NEWEST_PAGE, after: olderCursor });
       if (this.threadId !== thread.id) return;
-      const known = new Set(this.working.items.map((i) => i.id));
+      const known = new Set(this.paced.current.items.map((i) => i.id));
       const older = page.data.filter((i) => !known.has(i.id)).reverse();
-      this.patch({ items: [...older, ...this.working.items], olderCursor: page.has_more ? (page.after ?? null) : null });
-      this.flush();
-    } catch (e) {
-      this.reportError(e);
+      this.paced.patch({ items: [...older, ...this.paced.current.items], olderCursor: page.has_more ? (page.after ?? null) : null });
+      this.paced.flush();
     } finally {
       this.loadingThread.value = false;
     }
@@ -549,28 +473,27 @@ export class ChatController {
 
   async openThreadFromHistory(threadId: string): Promise<void> {
     this.setView("chat");
-    if (threadId !== this.threadId) await this.setThreadId(threadId).catch(() => {});
+    // A failed load is already shown in the thread and reported.
+    if (threadId !== this.threadId) await this.setThreadId(threadId).catch((e: unknown) => {
+      if (e instanceof BusyError || e instanceof NotConfiguredError) throw e;
+    });
   }
 
   async renameThread(threadId: string, title: string): Promise<void> {
-    try {
-      await this.history.rename(threadId, title);
-      if (this.threadId === threadId && this.chat.value.thread) this.patch({ thread: { ...this.chat.value.thread, title } });
-      this.flush();
-    } catch (e) {
-      this.reportError(e);
-    }
+    this.ready("configured");
+    await this.history.rename(threadId, title);
+    const thread = this.chat.value.thread;
+    if (this.threadId === threadId && thread) this.paced.patch({ thread: { ...thread, title } });
+    this.paced.flush();
   }
 
   async deleteThread(threadId: string): Promise<void> {
-    try {
-      await this.history.remove(threadId);
-      if (this.threadId === threadId) this.resetThread();
-    } catch (e) {
-      this.reportError(e);
-    }
+    this.ready("configured");
+    await this.history.remove(threadId);
+    if (this.threadId === threadId) this.resetThread();
   }
 
+  /** The header's new-chat button: always allowed; a streaming reply is stopped. */
   newThread(): void {
     if (this.streaming.value) this.stop();
     this.setView("chat");
@@ -585,30 +508,6 @@ export class ChatController {
     if (this.view.value === view) return;
     this.view.value = view;
     this.emit(view === "history" ? "chatkit.history.open" : "chatkit.history.close");
-  }
-
-  private apply(event: StreamEvent): void {
-    this.working = reduce(this.working, event);
-    this.scheduleFlush();
-  }
-
-  private patch(p: Partial<ChatState>): void {
-    this.working = { ...this.working, ...p };
-    this.scheduleFlush();
-  }
-
-  /** Publishes the working state at most once per frame (a timer covers hidden tabs). */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    const run = (): void => this.flush();
-    if (typeof requestAnimationFrame === "function") requestAnimationFrame(run);
-    setTimeout(run, 100);
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.chat.peek() !== this.working) this.chat.value = this.working;
   }
 
   private announceLastReply(): void {

@@ -15,10 +15,10 @@ export function EntityPreview({ entity, class: cls, style }: { entity: Entity | 
   const c = useController();
   const [preview, setPreview] = useState<WidgetRoot | null>(null);
   const onRequestPreview = c.options.value.entities.onRequestPreview;
-  const host = useWidgetHost({ action: async () => {}, blocked: true, imageHosts: null });
+  const host = useWidgetHost({ action: async () => {}, blocked: true });
   useEffect(() => {
     setPreview(null);
-    if (!entity || !entity.interactive || !onRequestPreview) return;
+    if (!entity?.interactive || !onRequestPreview) return;
     let live = true;
     void onRequestPreview(entity).then((r) => live && setPreview(r?.preview ?? null), () => {});
     return () => {

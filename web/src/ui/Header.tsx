@@ -22,7 +22,7 @@ export function Header() {
           </button>
         )}
         {inHistory && (
-          <button type="button" class="ck-icon-btn" aria-label={t.closeHistory} title={t.closeHistory} onClick={() => void c.hideHistory()}>
+          <button type="button" class="ck-icon-btn" aria-label={t.closeHistory} title={t.closeHistory} onClick={() => void c.fromUi(() => c.hideHistory())}>
             <Icon name="chevron-left" size={18} />
           </button>
         )}
@@ -32,7 +32,7 @@ export function Header() {
       </h2>
       <div class="ck-header-side ck-header-end">
         {!inHistory && opts.history.enabled && (
-          <button type="button" class="ck-icon-btn" aria-label={t.history} title={t.history} data-action="history" onClick={() => void c.showHistory()}>
+          <button type="button" class="ck-icon-btn" aria-label={t.history} title={t.history} data-action="history" onClick={() => void c.fromUi(() => c.showHistory())}>
             <Icon name="history" size={18} />
           </button>
         )}

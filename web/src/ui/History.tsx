@@ -18,7 +18,7 @@ function Row({ thread }: { thread: ThreadMetadata }) {
       e.preventDefault();
       const next = title.trim();
       setMode("view");
-      if (next && next !== thread.title) void c.renameThread(thread.id, next);
+      if (next && next !== thread.title) void c.fromUi(() => c.renameThread(thread.id, next));
     };
     return (
       <li class="ck-history-row">
@@ -41,7 +41,7 @@ function Row({ thread }: { thread: ThreadMetadata }) {
     return (
       <li class="ck-history-row" role="alert">
         <span class="ck-history-confirm">{t.confirmDelete}</span>
-        <button type="button" class="ck-btn ck-btn-danger" ref={(el) => el?.focus()} onClick={() => void c.deleteThread(thread.id)}>
+        <button type="button" class="ck-btn ck-btn-danger" ref={(el) => el?.focus()} onClick={() => void c.fromUi(() => c.deleteThread(thread.id))}>
           {t.delete}
         </button>
         <button type="button" class="ck-btn" onClick={() => setMode("view")}>{t.cancel}</button>
@@ -50,7 +50,7 @@ function Row({ thread }: { thread: ThreadMetadata }) {
   }
   return (
     <li class={`ck-history-row${active ? " ck-active" : ""}`}>
-      <button type="button" class="ck-history-open" aria-current={active ? "true" : undefined} onClick={() => void c.openThreadFromHistory(thread.id)}>
+      <button type="button" class="ck-history-open" aria-current={active ? "true" : undefined} onClick={() => void c.fromUi(() => c.openThreadFromHistory(thread.id))}>
         <span class="ck-history-title">{label}</span>
         {thread.status?.type && thread.status.type !== "active" && <span class="ck-badge">{thread.status.type}</span>}
       </button>

@@ -1,31 +1,35 @@
 // The widget renderer is its own chunk, fetched the first time a widget shows up; its
 // stylesheet is added to the shadow root it renders into. `useWidgetHost` is the one
 // place the element describes itself to the renderer (see widgets/README.md).
-import { useEffect, useMemo, useState } from "preact/hooks";
-import { imageAllowed } from "../markdown/sanitize";
+import { useEffect, useState } from "preact/hooks";
 import type { WidgetHost } from "../widgets/host";
 import type { WidgetRoot } from "../widgets/types";
-import { useController, useStrings } from "./context";
+import { useController, useImagePolicy, useStrings } from "./context";
 import { Markdown } from "./Markdown";
 import { themeVariables } from "./theme";
 
-/** The host for a widget: how its actions are handled, and the thread's image policy. */
-export function useWidgetHost({ action, blocked, imageHosts }: Pick<WidgetHost, "action" | "blocked"> & { imageHosts: string[] | null }): WidgetHost {
+/** The host for a widget: how its actions are handled; images follow the thread's policy. */
+export function useWidgetHost({ action, blocked }: Pick<WidgetHost, "action" | "blocked">): WidgetHost {
   const c = useController();
   const t = useStrings();
+  const images = useImagePolicy();
   const theme = c.options.value.theme;
-  // A stable component type, so widget Markdown is not remounted on every update.
-  const WidgetMarkdown = useMemo(() => (p: { text: string; streaming?: boolean }) => <Markdown text={p.text} streaming={p.streaming} imageHosts={imageHosts} />, [imageHosts]);
   return {
     action,
     blocked,
     Markdown: WidgetMarkdown,
-    imageAllowed: (src) => imageAllowed(src, imageHosts),
+    imageAllowed: images.allowed,
     strings: t,
     colorScheme: theme.colorScheme === "dark" ? "dark" : "light",
-    schemeVariables: (scheme) => themeVariables({ ...theme, colorScheme: scheme }),
+    // A widget in the other scheme keeps the page's greys and accent, not its surface
+    // colours (those are chosen for the page's own scheme).
+    schemeVariables: (scheme) =>
+      themeVariables(scheme === (theme.colorScheme ?? "light") ? theme : { ...theme, colorScheme: scheme, color: { ...theme.color, surface: undefined } }),
   };
 }
+
+// A stable component type, so widget Markdown is not remounted on every update.
+const WidgetMarkdown = (p: { text: string; streaming?: boolean }) => <Markdown text={p.text} streaming={p.streaming} />;
 
 type Renderer = typeof import("../widgets/WidgetView");
 let renderer: Renderer | null = null;

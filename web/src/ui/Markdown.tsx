@@ -8,7 +8,7 @@ import { citationHtml, collectCitations, type Citations } from "../markdown/cita
 import { IncrementalMarkdown, renderMarkdown } from "../markdown/incremental";
 import { sanitizeMarkdownBlocks, sanitizeMarkdownHtml } from "../markdown/sanitize";
 import type { Annotation, Source } from "../protocol/types";
-import { useController, useStrings } from "./context";
+import { useController, useImagePolicy, useStrings } from "./context";
 import { renderMath } from "./math";
 import { useNearViewport } from "./nearViewport";
 
@@ -16,7 +16,6 @@ type Props = {
   text: string;
   annotations?: Annotation[];
   streaming?: boolean;
-  imageHosts?: readonly string[] | null;
   onCitation?: (source: Source, n: number) => void;
   /** A citation marker is hovered or focused (its source and element), or no longer is (null). */
   onCitationHover?: (source: Source | null, anchor: HTMLElement | null) => void;
@@ -77,9 +76,10 @@ function useChunks(blocks: string[]): string[][] {
   return chunks;
 }
 
-export function Markdown({ text, annotations, streaming, imageHosts = null, onCitation, onCitationHover, class: cls }: Props) {
+export function Markdown({ text, annotations, streaming, onCitation, onCitationHover, class: cls }: Props) {
   const controller = useController();
   const t = useStrings();
+  const imageHosts = useImagePolicy().hosts;
   const citations = useRef<Citations | null>(null);
   const hostsKey = imageHosts ? imageHosts.join(",") : "";
   // A message seen streaming is parsed incrementally (one block at a time, also when it

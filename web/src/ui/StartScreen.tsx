@@ -1,4 +1,4 @@
-import type { UserMessageContent } from "../protocol/types";
+import type { UserMessageContentInput } from "../protocol/types";
 import { useController, useStrings } from "./context";
 import { Icon } from "./icons";
 
@@ -6,9 +6,9 @@ export function StartScreen() {
   const c = useController();
   const t = useStrings();
   const { greeting, prompts } = c.options.value.startScreen;
-  const choose = (prompt: string | UserMessageContent[]): void => {
-    const content: UserMessageContent[] = typeof prompt === "string" ? [{ type: "input_text", text: prompt }] : prompt;
-    void c.sendUserMessage({ content }).catch((e: unknown) => c.reportError(e));
+  const choose = (prompt: string | UserMessageContentInput[]): void => {
+    const content: UserMessageContentInput[] = typeof prompt === "string" ? [{ type: "input_text", text: prompt }] : prompt;
+    void c.fromUi(() => c.sendUserMessage({ content }));
   };
   return (
     <div class="ck-start">

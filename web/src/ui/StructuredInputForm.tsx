@@ -28,7 +28,7 @@ export function StructuredInputForm({ item }: { item: StructuredInputItem }) {
       class="ck-structured"
       onSubmit={(e) => {
         e.preventDefault();
-        void c.submitStructuredInput(item, collected(), false);
+        void c.fromUi(() => c.submitStructuredInput(item, collected(), false));
       }}
     >
       {item.inputs.map((input, qi) => (
@@ -47,10 +47,12 @@ export function StructuredInputForm({ item }: { item: StructuredInputItem }) {
               />
             </>
           ) : (
+            // biome-ignore lint/a11y/useAriaPropsSupportedByRole: group and radiogroup take aria-label (the role is computed)
             <div class="ck-choices" role={input.multiple ? "group" : "radiogroup"} aria-label={input.question}>
               {input.options.map((o) => {
                 const on = (answers[input.id] ?? []).includes(o.value);
                 return (
+                  // biome-ignore lint/a11y/useAriaPropsSupportedByRole: its role is checkbox or radio (computed), which take aria-checked
                   <button
                     key={o.value}
                     type="button"
@@ -75,7 +77,7 @@ export function StructuredInputForm({ item }: { item: StructuredInputItem }) {
         </fieldset>
       ))}
       <div class="ck-structured-actions">
-        <button type="button" class="ck-btn" disabled={busy} onClick={() => void c.submitStructuredInput(item, {}, true)}>
+        <button type="button" class="ck-btn" disabled={busy} onClick={() => void c.fromUi(() => c.submitStructuredInput(item, {}, true))}>
           {t.skip}
         </button>
         <button type="submit" class="ck-btn ck-btn-primary" disabled={busy}>

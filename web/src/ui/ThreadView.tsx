@@ -14,13 +14,12 @@ const NEAR_BOTTOM = 80;
 /** Items that end a turn without an answer to copy or rate. */
 const NO_ACTIONS = new Set(["client_tool_call", "structured_input", "end_of_turn"]);
 
-function WidgetItemView({ item, hosts }: { item: WidgetItem; hosts: string[] | null }) {
+function WidgetItemView({ item }: { item: WidgetItem }) {
   const c = useController();
   const host = useWidgetHost({
     // The item as it is now: an action may follow an in-place update of the widget.
-    action: (action) => c.widgetAction(action, c.chat.peek().items.find((i): i is WidgetItem => i.id === item.id) ?? item),
+    action: (action) => c.fromUi(() => c.widgetAction(action, c.chat.peek().items.find((i): i is WidgetItem => i.id === item.id) ?? item)),
     blocked: c.streaming.value,
-    imageHosts: hosts,
   });
   return (
     <div class="ck-widget" data-item-id={item.id}>
@@ -29,20 +28,20 @@ function WidgetItemView({ item, hosts }: { item: WidgetItem; hosts: string[] | n
   );
 }
 
-const Item = memo(function Item({ item, live, hosts }: { item: ThreadItem; live: boolean; hosts: string[] | null; streaming: boolean }) {
+const Item = memo(function Item({ item, live }: { item: ThreadItem; live: boolean; streaming: boolean }) {
   switch (item.type) {
     case "user_message":
       return <UserMessage item={item} />;
     case "assistant_message":
-      return <AssistantMessage item={item} streaming={live} imageHosts={hosts} />;
+      return <AssistantMessage item={item} streaming={live} />;
     case "widget":
-      return <WidgetItemView item={item} hosts={hosts} />;
+      return <WidgetItemView item={item} />;
     case "workflow":
       return <WorkflowView item={item} live={live} />;
     case "task":
       return <TaskItemView item={item} />;
     case "generated_image":
-      return <GeneratedImageView item={item} imageHosts={hosts} />;
+      return <GeneratedImageView item={item} />;
     default:
       return null; // client_tool_call, structured_input (the composer shows it), end_of_turn
   }
@@ -58,7 +57,6 @@ export function ThreadView() {
   const prevHeight = useRef<number | null>(null);
   const prevFirst = useRef<string | undefined>(undefined);
   const prevThread = useRef<string | null | undefined>(undefined);
-  const hosts = chat.thread?.allowed_image_domains ?? null;
   const items = chat.items;
 
   // The last item of each assistant turn gets the turn actions once the turn is over.
@@ -120,7 +118,7 @@ export function ThreadView() {
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM;
     if (el.scrollTop < 40 && chat.olderCursor && !c.loadingThread.value) {
       prevHeight.current = el.scrollHeight;
-      void c.loadOlder();
+      void c.fromUi(() => c.loadOlder());
     }
   };
 
@@ -136,14 +134,14 @@ export function ThreadView() {
     <div class="ck-scroll" ref={scroller} onScroll={onScroll} tabIndex={-1}>
       <div class="ck-thread" role="log" aria-label={t.conversation} aria-busy={streaming || undefined}>
         {chat.olderCursor && (
-          <button type="button" class="ck-btn ck-load-more" onClick={() => void c.loadOlder()}>
+          <button type="button" class="ck-btn ck-load-more" onClick={() => void c.fromUi(() => c.loadOlder())}>
             {t.loadMore}
           </button>
         )}
         {chat.thread === null && trailing(null)}
         {items.map((item) => (
           <div class="ck-item" key={item.id}>
-            <Item item={item} live={streaming && item.id === lastId} hosts={hosts} streaming={streaming} />
+            <Item item={item} live={streaming && item.id === lastId} streaming={streaming} />
             {turnEnds.has(item.id) && !(streaming && item.id === lastId) && !NO_ACTIONS.has(item.type) && <TurnActions lastItemId={item.id} userId={turnEnds.get(item.id) ?? null} />}
             {trailing(item.id)}
           </div>

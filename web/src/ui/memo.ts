@@ -2,6 +2,7 @@
 import { Component, type FunctionComponent, h } from "preact";
 
 export function memo<P extends object>(render: FunctionComponent<P>): FunctionComponent<P> {
+  // biome-ignore lint/correctness/noComponentHookFactories: one class per memoized component, made once at module level
   class Memo extends Component<P> {
     override shouldComponentUpdate(next: P): boolean {
       const prev = this.props as Record<string, unknown>;

@@ -1,7 +1,14 @@
-// Theme options -> CSS custom properties on the shadow host. Greys are generated in HSL
-// from the grayscale hue/tint/shade; the accent's level sets how much of it tints
-// interactive surfaces. @font-face rules must live in the document (shadow roots ignore
-// them), so fontSources are installed there once per family/src.
+// Theme options -> CSS custom properties on the shadow host, with the meanings of the
+// official ThemeOption type:
+// - color.grayscale {hue, tint, shade}: the greys (surfaces, borders, text) in HSL; tint
+//   is how much of the hue they take, shade moves the surfaces darker (<0) or lighter (>0).
+// - color.surface {background, foreground}: the surface colour and the text/icon colour
+//   on it. Given either, every grey in between (raised fills, borders, secondary text) is
+//   a mix of the foreground into the background, so the palette follows them.
+// - color.accent {primary, level}: the accent, and how strongly (0-3) it tints selections
+//   and tags; from level 2 accented text takes it too.
+// @font-face rules must live in the document (shadow roots ignore them), so fontSources
+// are installed there once per family/src.
 import type { FontObject, ThemeOption } from "../options";
 
 const RADII = {
@@ -17,6 +24,13 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 const num = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
 /** A CSS value from the page: strip characters that could end the declaration or rule. */
 const cssValue = (v: string): string => v.replace(/[;{}<>\\]/g, "");
+const given = (v: unknown): string | null => (typeof v === "string" && v.trim() ? cssValue(v) : null);
+
+/** Where each grey sits between the background (0) and the strongest text (1). */
+const TONES = {
+  light: { surface: 0.045, surface2: 0.09, surface3: 0.15, border: 0.13, borderStrong: 0.25, text2: 0.66, text3: 0.48 },
+  dark: { surface: 0.08, surface2: 0.14, surface3: 0.22, border: 0.2, borderStrong: 0.32, text2: 0.72, text3: 0.52 },
+} as const;
 
 export function themeVariables(theme: ThemeOption): Record<string, string> {
   const dark = theme.colorScheme === "dark";
@@ -25,33 +39,41 @@ export function themeVariables(theme: ThemeOption): Record<string, string> {
   const tint = clamp(num(color.grayscale?.tint, 0), 0, 9);
   const shade = clamp(num(color.grayscale?.shade, 0), -4, 4);
   const sat = tint * 2.2;
-  // Lightness ramp from the background (0) to the strongest text (1); shade darkens or
-  // lightens the surfaces.
+  // The grayscale ramp in HSL lightness; shade shifts the surface end (white cannot get
+  // lighter, so a light theme only darkens).
   const gray = (t: number): string => {
     const from = dark ? 12 + shade * 1.5 : 100 + Math.min(0, shade) * 1.5;
     const to = dark ? 96 : 9;
     return `hsl(${hue} ${sat}% ${(from + (to - from) * t).toFixed(1)}%)`;
   };
-  const accent = color.accent?.primary ? cssValue(color.accent.primary) : dark ? "#f4f4f5" : "#18181b";
+  const background = given(color.surface?.background);
+  const foreground = given(color.surface?.foreground);
+  const tone =
+    background || foreground
+      ? (t: number): string => `color-mix(in srgb, ${foreground ?? gray(1)} ${(t * 100).toFixed(1)}%, ${background ?? gray(0)})`
+      : gray;
+  const tones = dark ? TONES.dark : TONES.light;
+  const accent = given(color.accent?.primary) ?? (dark ? "#f4f4f5" : "#18181b");
   const level = clamp(num(color.accent?.level, 1), 0, 3);
+  const text = foreground ?? gray(1);
   const radius = RADII[theme.radius ?? "pill"] ?? RADII.pill;
   const density = DENSITY[theme.density ?? "normal"] ?? 1;
   const typo = theme.typography ?? {};
   const base = BASE_SIZES.includes(num(typo.baseSize, 16)) ? num(typo.baseSize, 16) : 16;
   const vars: Record<string, string> = {
-    "--ck-bg": color.surface?.background ? cssValue(color.surface.background) : gray(0),
-    "--ck-surface": color.surface?.foreground ? cssValue(color.surface.foreground) : gray(dark ? 0.08 : 0.045),
-    "--ck-surface-2": gray(dark ? 0.14 : 0.09),
-    "--ck-surface-3": gray(dark ? 0.22 : 0.15),
-    "--ck-border": gray(dark ? 0.2 : 0.13),
-    "--ck-border-strong": gray(dark ? 0.32 : 0.25),
-    "--ck-text": gray(1),
-    "--ck-text-2": gray(dark ? 0.72 : 0.66),
-    "--ck-text-3": gray(dark ? 0.52 : 0.48),
+    "--ck-bg": background ?? gray(0),
+    "--ck-surface": tone(tones.surface),
+    "--ck-surface-2": tone(tones.surface2),
+    "--ck-surface-3": tone(tones.surface3),
+    "--ck-border": tone(tones.border),
+    "--ck-border-strong": tone(tones.borderStrong),
+    "--ck-text": text,
+    "--ck-text-2": tone(tones.text2),
+    "--ck-text-3": tone(tones.text3),
     "--ck-accent": accent,
     "--ck-accent-fg": contrastOn(accent),
     "--ck-accent-soft": `color-mix(in srgb, ${accent} ${6 + level * 6}%, transparent)`,
-    "--ck-accent-text": level >= 2 ? accent : gray(1),
+    "--ck-accent-text": level >= 2 ? accent : text,
     "--ck-focus": `color-mix(in srgb, ${accent} 55%, ${dark ? "#fff" : "#4c8dff"})`,
     "--ck-r-sm": radius[0],
     "--ck-r-md": radius[1],
@@ -77,13 +99,39 @@ export function themeStyle(theme: ThemeOption): string {
   return `:host{${body}}`;
 }
 
-/** Accent text colour: dark text on light accents, light text on dark ones (hex accents). */
+/**
+ * Text colour on the accent: dark on light accents, light on dark ones. Reads hex, rgb()
+ * and hsl() accents (any CSS colour is allowed); others get white.
+ */
 export function contrastOn(color: string): string {
-  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
-  if (!m) return "#fff";
-  const hex = m[1]!.length === 3 ? [...m[1]!].map((c) => c + c).join("") : m[1]!;
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.6 ? "#111" : "#fff";
+  const luminance = relativeLuminance(color.trim().toLowerCase());
+  return luminance !== null && luminance > 0.6 ? "#111" : "#fff";
+}
+
+function relativeLuminance(c: string): number | null {
+  let rgb: number[] | null = null;
+  const hex = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(c)?.[1];
+  if (hex) {
+    const full = hex.length <= 4 ? [...hex].map((d) => d + d).join("") : hex;
+    rgb = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16) / 255);
+  }
+  const fn = /^(rgba?|hsla?)\(([^)]*)\)$/.exec(c);
+  if (fn) {
+    const parts = fn[2]!.split(/[\s,/]+/).filter(Boolean);
+    const n = parts.slice(0, 3).map((p) => parseFloat(p) / (p.endsWith("%") ? 100 : 1));
+    if (n.length === 3 && n.every(Number.isFinite)) {
+      if (fn[1]!.startsWith("rgb")) rgb = parts.slice(0, 3).map((p, i) => (p.endsWith("%") ? n[i]! : n[i]! / 255));
+      else {
+        const [h, sat, l] = [n[0]!, parts[1]!.endsWith("%") ? n[1]! : n[1]! / 100, parts[2]!.endsWith("%") ? n[2]! : n[2]! / 100];
+        const k = (m: number): number => (m + h / 30) % 12;
+        const a = sat * Math.min(l, 1 - l);
+        rgb = [0, 8, 4].map((m) => l - a * Math.max(-1, Math.min(k(m) - 3, 9 - k(m), 1)));
+      }
+    }
+  }
+  if (!rgb) return null;
+  const [r, g, b] = rgb.map((v) => clamp(v, 0, 1)) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
 const installedFonts = new Set<string>();

@@ -20,10 +20,14 @@ export function useDictation(c: ChatController, onText: (text: string) => void) 
       for (const track of stream.getTracks()) track.stop();
       setState("transcribing");
       const audio = new Blob(chunks, { type: rec.mimeType || mimeType || "audio/webm" });
-      void c
-        .transcribe(audio)
-        .then((text) => text && onText(text), (e: unknown) => c.reportError(e))
-        .finally(() => setState("idle"));
+      void c.fromUi(async () => {
+        try {
+          const text = await c.transcribe(audio);
+          if (text) onText(text);
+        } finally {
+          setState("idle");
+        }
+      });
     };
     recorder.current = rec;
     rec.start();
@@ -32,7 +36,11 @@ export function useDictation(c: ChatController, onText: (text: string) => void) 
 
   const toggle = (): void => {
     if (state === "recording") recorder.current?.stop();
-    else if (state === "idle") void start().catch((e: unknown) => (c.reportError(e), setState("idle")));
+    else if (state === "idle")
+      void start().catch((e: unknown) => {
+        c.reportError(e);
+        setState("idle");
+      });
   };
 
   return { supported, state, toggle };

@@ -66,15 +66,23 @@ export function useTypeahead(c: ChatController, textarea: { current: HTMLTextAre
     return () => clearTimeout(timer);
   }, [mode?.kind, mode?.query]);
 
+  /**
+   * Replaces the text and puts the caret at `caret` now, not on the next render: a key
+   * typed before that frame would otherwise land where the caret used to be.
+   */
+  const setText = (el: HTMLTextAreaElement, text: string, caret: number): void => {
+    el.value = text;
+    el.setSelectionRange(caret, caret);
+    c.composer.text.value = text;
+  };
+
   const replaceTrigger = (insert: string): void => {
     const el = textarea.current;
     if (!el || !mode) return;
     // The trigger is "@query" or "/query" at mode.start.
     const end = mode.start + 1 + mode.query.length;
     const text = el.value.slice(0, mode.start) + insert + el.value.slice(end);
-    c.composer.text.value = text;
-    const at = mode.start + insert.length;
-    requestAnimationFrame(() => el.setSelectionRange(at, at));
+    setText(el, text, mode.start + insert.length);
   };
 
   const insertEntity = (entity: Entity): void => {
@@ -133,12 +141,10 @@ export function useTypeahead(c: ChatController, textarea: { current: HTMLTextAre
     if (!el) return;
     const v = c.composer.text.value;
     const sep = v && !/\s$/.test(v) ? " " : "";
-    c.composer.text.value = `${v}${sep}@`;
+    const text = `${v}${sep}@`;
     el.focus();
-    requestAnimationFrame(() => {
-      el.setSelectionRange(el.value.length, el.value.length);
-      detect();
-    });
+    setText(el, text, text.length);
+    detect();
   };
 
   return { mode, options, active, setActive, detect, choose, onKeyDown, close, startMention, activeEntity: () => results.current[active] };

@@ -3,11 +3,13 @@
 // change actions (`onChangeAction`) send the control's value under its name.
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Icon } from "../ui/icons";
+import { Calendar } from "./Calendar";
 import { useFire } from "./actions";
 import type { NodeProps } from "./components";
 import { controlClass, Field, gutter, invalidProps, useFieldError } from "./field";
 import { useFieldIds } from "./fieldIds";
 import { patternMatcher } from "./form";
+import { alignOf, sideOf } from "./placement";
 import { actionProp, useHost } from "./host";
 import { list, num, oneOf, str } from "./props";
 import type { Css } from "./style";
@@ -214,15 +216,36 @@ export function RadioGroup({ node }: NodeProps) {
   );
 }
 
-/** The date part of an ISO date or datetime string (what a date input takes). */
-export const isoDate = (v: unknown): string | undefined => /^\d{4}-\d{2}-\d{2}/.exec(str(v) ?? "")?.[0];
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?/;
+
+/**
+ * Whether an ISO value has a time of day. Midnight counts as none: the Python SDK sends
+ * plain dates as midnight datetimes ("2025-06-01T00:00:00").
+ */
+export const hasTime = (v: unknown): boolean => {
+  const time = ISO.exec(str(v) ?? "")?.[2];
+  return !!time && time !== "00:00";
+};
+
+/**
+ * An ISO date or datetime as the picker's input takes it: "YYYY-MM-DD", or with a time
+ * "YYYY-MM-DDTHH:MM" (the wall-clock digits as written; no time-zone conversion).
+ */
+export const pickerValue = (v: unknown, withTime: boolean): string | undefined => {
+  const m = ISO.exec(str(v) ?? "");
+  if (!m) return undefined;
+  return withTime ? `${m[1]}T${m[2] ?? "00:00"}` : m[1];
+};
 
 export function DatePicker({ node }: NodeProps) {
   const host = useHost();
   const ids = useFieldIds();
   const name = str(node.name) ?? "";
   const ref = useRef<HTMLInputElement>(null);
-  const [value, setValue] = useState(isoDate(node.defaultValue) ?? "");
+  // A time part anywhere (value, min or max) makes it a date-and-time picker.
+  const withTime = [node.defaultValue, node.min, node.max].some(hasTime);
+  const at = (v: unknown): string | undefined => pickerValue(v, withTime);
+  const [value, setValue] = useState(at(node.defaultValue) ?? "");
   const { error, onInvalid, recheck } = useFieldError();
   const { change, loading } = useChangeAction(node);
   const disabled = node.disabled === true;
@@ -230,18 +253,34 @@ export function DatePicker({ node }: NodeProps) {
     setValue(next);
     change(next);
   };
+  const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
+  const close = (): void => {
+    setOpen(false);
+    opener.current?.focus();
+  };
+  const pick = (day: string): void => {
+    const input = ref.current;
+    if (!input) return;
+    // The calendar picks the day; a time already there (or min's) stays.
+    const time = /T(\d{2}:\d{2})/.exec(input.value || at(node.min) || "")?.[1] ?? "00:00";
+    input.value = withTime ? `${day}T${time}` : day;
+    recheck(input);
+    update(input.value);
+    close();
+  };
   return (
     <Field name={name} error={error} class={`ckw-date${node.block ? " ckw-block" : ""}`}>
       <div class="ckw-date-control" aria-busy={loading || undefined}>
         <input
           ref={ref}
-          type="date"
+          type={withTime ? "datetime-local" : "date"}
           id={ids.field(name)}
           name={name}
           class={controlClass(node, "outline")}
-          defaultValue={isoDate(node.defaultValue)}
-          min={isoDate(node.min)}
-          max={isoDate(node.max)}
+          defaultValue={at(node.defaultValue)}
+          min={at(node.min)}
+          max={at(node.max)}
           required={node.required === true}
           disabled={disabled}
           title={str(node.placeholder)}
@@ -252,6 +291,30 @@ export function DatePicker({ node }: NodeProps) {
             update(e.currentTarget.value);
           }}
         />
+        <button
+          ref={opener}
+          type="button"
+          class="ckw-date-open"
+          aria-label={str(node.placeholder) ?? host.strings.select}
+          aria-haspopup="dialog"
+          aria-expanded={open}
+          disabled={disabled}
+          onClick={() => (open ? close() : setOpen(true))}
+        >
+          <Icon name="calendar" size={16} />
+        </button>
+        {open && opener.current && (
+          <Calendar
+            anchor={opener.current.parentElement ?? opener.current}
+            value={value.slice(0, 10)}
+            min={at(node.min)}
+            max={at(node.max)}
+            side={sideOf(node.side)}
+            align={alignOf(node.align)}
+            onPick={pick}
+            onClose={close}
+          />
+        )}
         {node.clearable === true && value && !disabled && (
           <button
             type="button"

@@ -1,7 +1,7 @@
 // The roots: Card (status, form, confirm/cancel, collapse), ListView (limit and show
 // more), Basic (free layout; may nest roots).
 import type { ComponentType } from "preact";
-import { useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../ui/icons";
 import { FormContext, useFire } from "./actions";
 import { buttonClass } from "./Button";
@@ -123,19 +123,42 @@ function Card({ node }: NodeProps) {
   );
 }
 
-/** Rows shown before "show more" when `limit` is "auto". */
-const AUTO_LIMIT = 5;
+/**
+ * `limit: "auto"`: the element picks the limit. It shows the rows that fit in a list of
+ * this height (so a list of short rows shows more than one of tall rows), at least
+ * AUTO_MIN, and never hides a single row behind "Show more" (that row fits in its place).
+ */
+const AUTO_HEIGHT = 360;
+const AUTO_MIN = 3;
+
+/** Rows that fit AUTO_HEIGHT, measured once the rows have laid out (before paint). */
+function useAutoLimit(list: { current: HTMLElement | null }, on: boolean, count: number): number {
+  const [limit, setLimit] = useState(Number.POSITIVE_INFINITY);
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!on || !el) return;
+    const top = el.getBoundingClientRect().top;
+    const rows = [...el.children];
+    let fit = rows.findIndex((row) => row.getBoundingClientRect().bottom - top > AUTO_HEIGHT);
+    if (fit < 0) fit = rows.length;
+    fit = Math.max(fit, AUTO_MIN);
+    setLimit(count - fit <= 1 ? count : fit);
+  }, [on, count]);
+  return limit;
+}
 
 function ListView({ node }: NodeProps) {
   const host = useHost();
   const items = childrenOf(node);
-  const limit = num(node.limit) ?? (node.limit === "auto" ? AUTO_LIMIT : Infinity);
+  const list = useRef<HTMLDivElement>(null);
+  const auto = useAutoLimit(list, node.limit === "auto", items.length);
+  const limit = num(node.limit) ?? (node.limit === "auto" ? auto : Number.POSITIVE_INFINITY);
   const [expanded, setExpanded] = useState(false);
   const shown = expanded ? items : items.slice(0, Math.max(1, limit));
   return (
     <div class="ckw-listview">
       <Status node={node} />
-      <div class="ckw-list" role="list">
+      <div class="ckw-list" role="list" ref={list}>
         {shown.map((item, i) => (
           <div role="listitem" key={childKey(item, i)}>
             <Node node={item} />

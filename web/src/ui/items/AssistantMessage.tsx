@@ -41,14 +41,17 @@ function SourceEntry({ source, n }: { source: Source; n: number }) {
 /** Where an entity citation's preview shows: under its marker, in the message's box. */
 type CitePreview = { entity: Entity; left: number; top: number };
 
-export function AssistantMessage({ item, streaming, imageHosts }: { item: AssistantMessageItem; streaming: boolean; imageHosts: string[] | null }) {
+export function AssistantMessage({ item, streaming }: { item: AssistantMessageItem; streaming: boolean }) {
   const t = useStrings();
   const c = useController();
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const [preview, setPreview] = useState<CitePreview | null>(null);
   const onCitationHover = (source: Source | null, anchor: HTMLElement | null): void => {
-    if (source?.type !== "entity" || !source.interactive || !anchor || !box.current) return setPreview(null);
+    if (source?.type !== "entity" || !source.interactive || !anchor || !box.current) {
+      setPreview(null);
+      return;
+    }
     const [a, b] = [anchor.getBoundingClientRect(), box.current.getBoundingClientRect()];
     setPreview({ entity: entityOf(source), left: a.left - b.left, top: a.bottom - b.top + 4 });
   };
@@ -69,7 +72,6 @@ export function AssistantMessage({ item, streaming, imageHosts }: { item: Assist
           text={part.text}
           annotations={part.annotations}
           streaming={streaming}
-          imageHosts={imageHosts}
           onCitation={onCitation}
           onCitationHover={c.options.value.entities.onRequestPreview ? onCitationHover : undefined}
         />

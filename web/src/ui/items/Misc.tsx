@@ -2,18 +2,18 @@
 // end-of-turn actions (copy, feedback, retry).
 import { memo } from "../memo";
 import { useState } from "preact/hooks";
-import { imageAllowed } from "../../markdown/sanitize";
 import type { GeneratedImageItem, ThreadItem } from "../../protocol/types";
 import type { Notice, Progress, TurnError } from "../../state/reducer";
-import { useController, useStrings } from "../context";
+import { useController, useImagePolicy, useStrings } from "../context";
 import { Icon } from "../icons";
 import { Markdown } from "../Markdown";
 
-export function GeneratedImageView({ item, imageHosts }: { item: GeneratedImageItem; imageHosts: string[] | null }) {
+export function GeneratedImageView({ item }: { item: GeneratedImageItem }) {
   const t = useStrings();
+  const images = useImagePolicy();
   const url = item.image?.url;
   const progress = item.progress;
-  const ok = url && (url.startsWith("data:image/") || imageAllowed(url, imageHosts));
+  const ok = url && (url.startsWith("data:image/") || images.allowed(url));
   return (
     <figure class="ck-generated" data-item-id={item.id}>
       {ok ? <img src={url} alt="" class={progress !== undefined && progress < 1 ? "ck-partial" : undefined} /> : <div class="ck-image-placeholder ck-shimmer" />}
@@ -45,7 +45,7 @@ export function ErrorView({ error }: { error: TurnError }) {
     <div class="ck-error" role="alert" data-code={error.code}>
       <span>{error.message || t.errorGeneric}</span>
       {error.allowRetry && (
-        <button type="button" class="ck-btn" disabled={c.busy.value} onClick={() => void c.retryAfterError()}>
+        <button type="button" class="ck-btn" disabled={c.busy.value} onClick={() => void c.fromUi(() => c.retryAfterError())}>
           <Icon name="reload" /> {t.retry}
         </button>
       )}
@@ -94,17 +94,17 @@ export const TurnActions = memo(function TurnActions({ lastItemId, userId }: { l
       </button>
       {feedback && (
         <>
-          <button type="button" class="ck-icon-btn" aria-label={t.goodResponse} title={t.goodResponse} aria-pressed={given === "positive"} data-action="feedback-positive" disabled={!!given} onClick={() => void c.sendFeedback(ids(), "positive")}>
+          <button type="button" class="ck-icon-btn" aria-label={t.goodResponse} title={t.goodResponse} aria-pressed={given === "positive"} data-action="feedback-positive" disabled={!!given} onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "positive"))}>
             <Icon name="thumbs-up" />
           </button>
-          <button type="button" class="ck-icon-btn" aria-label={t.badResponse} title={t.badResponse} aria-pressed={given === "negative"} data-action="feedback-negative" disabled={!!given} onClick={() => void c.sendFeedback(ids(), "negative")}>
+          <button type="button" class="ck-icon-btn" aria-label={t.badResponse} title={t.badResponse} aria-pressed={given === "negative"} data-action="feedback-negative" disabled={!!given} onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "negative"))}>
             <Icon name="thumbs-down" />
           </button>
           {given && <span class="ck-muted ck-feedback-thanks" role="status">{t.feedbackThanks}</span>}
         </>
       )}
       {retry && userId && (
-        <button type="button" class="ck-icon-btn" aria-label={t.retry} title={t.retry} data-action="retry" onClick={() => void c.retryFrom(userId)}>
+        <button type="button" class="ck-icon-btn" aria-label={t.retry} title={t.retry} data-action="retry" onClick={() => void c.fromUi(() => c.retryFrom(userId))}>
           <Icon name="reload" />
         </button>
       )}

@@ -6,7 +6,7 @@ import type { NodeProps } from "../components";
 import { useHost } from "../host";
 import { blockStyle, color, type Scheme } from "../style";
 import { layoutChart } from "./geometry";
-import { type ChartSpec, readChart, type Series, valueOf, xLabel } from "./spec";
+import { type ChartSpec, readChart, type Series, numberAt, xLabel } from "./spec";
 
 /** ChatKit's chart colour tokens, in the order series take them by default. */
 export const CHART_TOKENS = ["blue", "purple", "orange", "green", "red", "yellow", "pink"] as const;
@@ -132,7 +132,7 @@ export function ChartView({ node }: NodeProps) {
               <div key={i} class="ckw-chart-tooltip-row">
                 <span class="ckw-swatch" style={{ background: colors[i] }} />
                 <span>{s.label}</span>
-                <b>{valueOf(spec.rows[active], s.dataKey) ?? "–"}</b>
+                <b>{numberAt(spec.rows[active], s.dataKey) ?? "–"}</b>
               </div>
             ))}
           </div>
@@ -164,7 +164,7 @@ export function ChartView({ node }: NodeProps) {
             <tr key={r}>
               <th scope="row">{xLabel(spec, r)}</th>
               {spec.series.map((s, i) => (
-                <td key={i}>{valueOf(row, s.dataKey) ?? ""}</td>
+                <td key={i}>{numberAt(row, s.dataKey) ?? ""}</td>
               ))}
             </tr>
           ))}

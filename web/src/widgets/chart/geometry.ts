@@ -3,7 +3,7 @@
 // lines and areas as paths. Pure: the view only draws what this returns.
 import { areaPath, curvePath, type Point } from "./curves";
 import { linear, niceTicks } from "./scale";
-import { type ChartSpec, valueOf } from "./spec";
+import { type ChartSpec, numberAt } from "./spec";
 
 export type Bar = { series: number; row: number; x: number; y: number; width: number; height: number };
 export type Category = { center: number; start: number; end: number };
@@ -31,7 +31,7 @@ function stackSegments(spec: ChartSpec): Map<number, [number, number][]> {
     segments.set(
       si,
       spec.rows.map((row, r) => {
-        const v = valueOf(row, s.dataKey) ?? 0;
+        const v = numberAt(row, s.dataKey) ?? 0;
         const side = v >= 0 ? base.pos : base.neg;
         const from = side[r]!;
         side[r] = from + v;
@@ -50,7 +50,7 @@ export function layoutChart(spec: ChartSpec, width: number, height: number, form
   spec.series.forEach((s) => {
     if (s.type !== "line") return;
     for (const row of spec.rows) {
-      const v = valueOf(row, s.dataKey);
+      const v = numberAt(row, s.dataKey);
       if (v !== null) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
     }
   });
@@ -91,7 +91,7 @@ export function layoutChart(spec: ChartSpec, width: number, height: number, form
       // Missing values break the line into runs.
       const runs: Point[][] = [[]];
       spec.rows.forEach((row, r) => {
-        const v = valueOf(row, s.dataKey);
+        const v = numberAt(row, s.dataKey);
         if (v === null) runs.push([]);
         else runs[runs.length - 1]!.push([categories[r]!.center, y(v)]);
       });

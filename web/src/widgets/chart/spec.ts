@@ -43,7 +43,7 @@ export function readChart(node: WidgetNode): ChartSpec {
 }
 
 /** A cell as a number: numbers, numeric strings; anything else is missing. */
-export function valueOf(row: Record<string, unknown> | undefined, key: string): number | null {
+export function numberAt(row: Record<string, unknown> | undefined, key: string): number | null {
   const v = row?.[key];
   if (typeof v === "number") return Number.isFinite(v) ? v : null;
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
