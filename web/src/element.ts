@@ -92,8 +92,16 @@ export class OpenAIChatKit extends HTMLElement {
 }
 
 export interface OpenAIChatKit {
-  addEventListener<K extends ChatKitEventName>(type: K, listener: (ev: CustomEvent<ChatKitEventMap[K]>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener<K extends ChatKitEventName>(
+    type: K,
+    listener: (ev: CustomEvent<ChatKitEventMap[K]>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends ChatKitEventName>(type: K, listener: (ev: CustomEvent<ChatKitEventMap[K]>) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener<K extends ChatKitEventName>(
+    type: K,
+    listener: (ev: CustomEvent<ChatKitEventMap[K]>) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }

@@ -15,7 +15,10 @@ export type ChatKitEventMap = {
   "chatkit.log": { name: string; data?: Record<string, unknown> };
 };
 export type ChatKitEventName = keyof ChatKitEventMap;
-export type Emit = <K extends ChatKitEventName>(name: K, ...detail: ChatKitEventMap[K] extends undefined ? [] : [ChatKitEventMap[K]]) => void;
+export type Emit = <K extends ChatKitEventName>(
+  name: K,
+  ...detail: ChatKitEventMap[K] extends undefined ? [] : [ChatKitEventMap[K]]
+) => void;
 
 /** `chatkit-link://name?k=v` -> `{name, data: {k: v}}` for chatkit.deeplink. */
 export function parseDeeplink(href: string): ChatKitEventMap["chatkit.deeplink"] | null {

@@ -2,9 +2,9 @@
 // the class so pages can register it under another tag.
 import { OpenAIChatKit } from "./element";
 
-export { OpenAIChatKit };
 export type { ChatKitEventMap, ChatKitEventName } from "./events";
 export type { ChatKitOptions } from "./options";
+export { OpenAIChatKit };
 
 if (typeof customElements !== "undefined" && !customElements.get("openai-chatkit")) {
   customElements.define("openai-chatkit", OpenAIChatKit);

@@ -45,9 +45,10 @@ export type ThemeOption = {
     surface?: { background: string; foreground: string };
   };
 };
-export type ClientToolHandler = (call: { name: string; params: Record<string, unknown> }) =>
-  | Promise<Record<string, unknown>>
-  | Record<string, unknown>;
+export type ClientToolHandler = (call: {
+  name: string;
+  params: Record<string, unknown>;
+}) => Promise<Record<string, unknown>> | Record<string, unknown>;
 export type WidgetActionHandler = (
   action: { type: string; payload?: Record<string, unknown> },
   widgetItem: { id: string; widget: WidgetRoot },
@@ -180,7 +181,8 @@ function resolveApi(raw: unknown): ResolvedApi | undefined {
   const strategy = obj(api.uploadStrategy);
   let uploadStrategy: UploadStrategy | undefined;
   if (strategy.type === "two_phase") uploadStrategy = { type: "two_phase" };
-  else if (strategy.type === "direct" && str(strategy.uploadUrl)) uploadStrategy = { type: "direct", uploadUrl: strategy.uploadUrl as string };
+  else if (strategy.type === "direct" && str(strategy.uploadUrl))
+    uploadStrategy = { type: "direct", uploadUrl: strategy.uploadUrl as string };
   // domainKey is accepted and ignored: there is no domain verification here.
   return { kind: "custom", url, fetch: fn<typeof fetch>(api.fetch), uploadStrategy };
 }
@@ -219,7 +221,10 @@ export function normalizeOptions(input: unknown): ResolvedOptions {
       placeholder: str(composer.placeholder),
       attachments: {
         enabled: bool(attachments.enabled, false),
-        maxSize: typeof maxSize === "number" || (maxSize && typeof maxSize === "object") ? (maxSize as number | Record<string, number>) : DEFAULT_MAX_SIZE,
+        maxSize:
+          typeof maxSize === "number" || (maxSize && typeof maxSize === "object")
+            ? (maxSize as number | Record<string, number>)
+            : DEFAULT_MAX_SIZE,
         maxCount: typeof attachments.maxCount === "number" ? attachments.maxCount : DEFAULT_MAX_COUNT,
         accept: attachments.accept ? (obj(attachments.accept) as Record<string, string[]>) : undefined,
       },

@@ -12,10 +12,21 @@ const sse = (events: StreamEvent[]): Response =>
 
 const base = { thread_id: "thr_1", created_at: "2025-01-01T00:00:00" };
 const thread = { id: "thr_1", created_at: base.created_at, status: { type: "active" as const }, items: { data: [], has_more: false } };
-const userItem = (text: string): ThreadItem => ({ ...base, id: "msg_u", type: "user_message", content: [{ type: "input_text", text }], attachments: [], inference_options: {} });
+const userItem = (text: string): ThreadItem => ({
+  ...base,
+  id: "msg_u",
+  type: "user_message",
+  content: [{ type: "input_text", text }],
+  attachments: [],
+  inference_options: {},
+});
 const reply = (id: string, text: string): StreamEvent[] => [
   { type: "thread.item.added", item: { ...base, id, type: "assistant_message", content: [] } },
-  { type: "thread.item.updated", item_id: id, update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: text } },
+  {
+    type: "thread.item.updated",
+    item_id: id,
+    update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: text },
+  },
   { type: "thread.item.done", item: { ...base, id, type: "assistant_message", content: [{ type: "output_text", text, annotations: [] }] } },
 ];
 
@@ -42,10 +53,20 @@ function setup(replies: Record<string, Reply[]>, extra: Record<string, unknown> 
 describe("ChatController turns", () => {
   it("creates a thread, streams the reply and reports the lifecycle", async () => {
     const { c, calls, names, events } = setup({
-      "threads.create": [[{ type: "thread.created", thread }, { type: "thread.item.done", item: userItem("hi") }, { type: "stream_options", stream_options: { allow_cancel: true } }, ...reply("msg_a", "Hello")]],
+      "threads.create": [
+        [
+          { type: "thread.created", thread },
+          { type: "thread.item.done", item: userItem("hi") },
+          { type: "stream_options", stream_options: { allow_cancel: true } },
+          ...reply("msg_a", "Hello"),
+        ],
+      ],
     });
     await c.sendUserMessage({ text: "hi" });
-    expect(calls[0]).toMatchObject({ type: "threads.create", params: { input: { content: [{ type: "input_text", text: "hi" }], attachments: [], inference_options: {} } } });
+    expect(calls[0]).toMatchObject({
+      type: "threads.create",
+      params: { input: { content: [{ type: "input_text", text: "hi" }], attachments: [], inference_options: {} } },
+    });
     expect(calls[0]!.headers.get("Accept-Language")).toBe("fr-CA");
     expect(c.chat.value.thread?.id).toBe("thr_1");
     expect(c.chat.value.items.map((i) => i.id)).toEqual(["msg_u", "msg_a"]);
@@ -56,7 +77,12 @@ describe("ChatController turns", () => {
 
   it("fills a tag's missing data: the wire requires it, the official types do not", async () => {
     const { c, calls } = setup({ "threads.create": [[{ type: "thread.created", thread }]] });
-    await c.sendUserMessage({ content: [{ type: "input_text", text: "about " }, { type: "input_tag", id: "a1", text: "Ada" }] });
+    await c.sendUserMessage({
+      content: [
+        { type: "input_text", text: "about " },
+        { type: "input_tag", id: "a1", text: "Ada" },
+      ],
+    });
     expect((calls[0]!.params.input as { content: unknown }).content).toEqual([
       { type: "input_text", text: "about " },
       { type: "input_tag", id: "a1", text: "Ada", data: {} },
@@ -65,7 +91,13 @@ describe("ChatController turns", () => {
 
   it("fires chatkit.effect for client effects and chatkit.error for error events", async () => {
     const { c, events } = setup({
-      "threads.create": [[{ type: "thread.created", thread }, { type: "client_effect", name: "flash", data: { n: 1 } }, { type: "error", code: "custom", message: "nope", allow_retry: true }]],
+      "threads.create": [
+        [
+          { type: "thread.created", thread },
+          { type: "client_effect", name: "flash", data: { n: 1 } },
+          { type: "error", code: "custom", message: "nope", allow_retry: true },
+        ],
+      ],
     });
     await c.sendUserMessage({ text: "x" });
     expect(events.find((e) => e.name === "chatkit.effect")!.detail).toEqual({ name: "flash", data: { n: 1 } });
@@ -75,7 +107,10 @@ describe("ChatController turns", () => {
 
   it("shows an HTTP error's message, keeps the sent message, and retries it", async () => {
     const { c, calls, events } = setup({
-      "threads.create": [{ json: { error: { type: "server", message: "Overloaded" } }, status: 503 }, [{ type: "thread.created", thread }, { type: "thread.item.done", item: userItem("hello") }, ...reply("msg_a", "ok")]],
+      "threads.create": [
+        { json: { error: { type: "server", message: "Overloaded" } }, status: 503 },
+        [{ type: "thread.created", thread }, { type: "thread.item.done", item: userItem("hello") }, ...reply("msg_a", "ok")],
+      ],
     });
     await c.sendUserMessage({ text: "hello" });
     expect(c.chat.value.error).toMatchObject({ message: "Overloaded", allowRetry: true });
@@ -89,16 +124,20 @@ describe("ChatController turns", () => {
 
   it("keeps what streamed when the connection drops mid-stream", async () => {
     const { c } = setup({
-      "threads.create": [() => {
-        const head = [{ type: "thread.created", thread }, ...reply("msg_a", "partial").slice(0, 2)].map((e) => `data: ${JSON.stringify(e)}\n\n`).join("");
-        const body = new ReadableStream<Uint8Array>({
-          start(ctl) {
-            ctl.enqueue(new TextEncoder().encode(head));
-            setTimeout(() => ctl.error(new TypeError("network down")), 5);
-          },
-        });
-        return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
-      }],
+      "threads.create": [
+        () => {
+          const head = [{ type: "thread.created", thread }, ...reply("msg_a", "partial").slice(0, 2)]
+            .map((e) => `data: ${JSON.stringify(e)}\n\n`)
+            .join("");
+          const body = new ReadableStream<Uint8Array>({
+            start(ctl) {
+              ctl.enqueue(new TextEncoder().encode(head));
+              setTimeout(() => ctl.error(new TypeError("network down")), 5);
+            },
+          });
+          return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+        },
+      ],
     });
     await c.sendUserMessage({ text: "x" });
     expect(c.chat.value.items.some((i) => i.type === "assistant_message" && i.content[0]?.text === "partial")).toBe(true);
@@ -108,16 +147,18 @@ describe("ChatController turns", () => {
   it("stop aborts the request and shows no error", async () => {
     let signal: AbortSignal | null | undefined;
     const { c, events } = setup({
-      "threads.create": [(call) => {
-        signal = call.signal;
-        const body = new ReadableStream<Uint8Array>({
-          start(ctl) {
-            ctl.enqueue(new TextEncoder().encode(`data: ${JSON.stringify({ type: "thread.created", thread })}\n\n`));
-            call.signal?.addEventListener("abort", () => ctl.error(new DOMException("aborted", "AbortError")));
-          },
-        });
-        return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
-      }],
+      "threads.create": [
+        (call) => {
+          signal = call.signal;
+          const body = new ReadableStream<Uint8Array>({
+            start(ctl) {
+              ctl.enqueue(new TextEncoder().encode(`data: ${JSON.stringify({ type: "thread.created", thread })}\n\n`));
+              call.signal?.addEventListener("abort", () => ctl.error(new DOMException("aborted", "AbortError")));
+            },
+          });
+          return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+        },
+      ],
     });
     const sending = c.sendUserMessage({ text: "x" });
     await vi.waitFor(() => expect(c.chat.peek().thread).not.toBeNull());
@@ -132,7 +173,23 @@ describe("ChatController turns", () => {
     const onClientTool = vi.fn(async ({ params }: { params: Record<string, unknown> }) => ({ got: params.q }));
     const { c, calls, names } = setup(
       {
-        "threads.create": [[{ type: "thread.created", thread }, { type: "thread.item.done", item: { ...base, id: "ctc", type: "client_tool_call", status: "pending", call_id: "c1", name: "lookup", arguments: { q: 42 } } }]],
+        "threads.create": [
+          [
+            { type: "thread.created", thread },
+            {
+              type: "thread.item.done",
+              item: {
+                ...base,
+                id: "ctc",
+                type: "client_tool_call",
+                status: "pending",
+                call_id: "c1",
+                name: "lookup",
+                arguments: { q: 42 },
+              },
+            },
+          ],
+        ],
         "threads.add_client_tool_output": [reply("msg_a", "done")],
       },
       { onClientTool },
@@ -150,7 +207,9 @@ describe("ChatController turns", () => {
     const { c, calls } = setup(
       {
         "threads.get_by_id": [{ json: { ...thread, items: { data: [widget], has_more: false } } }],
-        "threads.sync_custom_action": [{ json: { updated_item: { ...widget, widget: { type: "Card", children: [{ type: "Text", value: "updated" }] } } } }],
+        "threads.sync_custom_action": [
+          { json: { updated_item: { ...widget, widget: { type: "Card", children: [{ type: "Text", value: "updated" }] } } } },
+        ],
         "threads.custom_action": [reply("msg_a", "handled")],
       },
       { widgets: { onAction } },
@@ -159,10 +218,16 @@ describe("ChatController turns", () => {
     await c.widgetAction({ type: "pick", payload: { id: 1 }, handler: "client" }, widget as never);
     expect(onAction).toHaveBeenCalledWith({ type: "pick", payload: { id: 1 } }, { id: "w1", widget: { type: "Card", children: [] } });
     await c.widgetAction({ type: "toggle", streaming: false }, widget as never);
-    expect(calls.at(-1)).toMatchObject({ type: "threads.sync_custom_action", params: { thread_id: "thr_1", item_id: "w1", action: { type: "toggle" } } });
+    expect(calls.at(-1)).toMatchObject({
+      type: "threads.sync_custom_action",
+      params: { thread_id: "thr_1", item_id: "w1", action: { type: "toggle" } },
+    });
     expect(JSON.stringify(c.chat.value.items[0])).toContain("updated");
     await c.widgetAction({ type: "go", payload: { a: 1 } }, widget as never);
-    expect(calls.at(-1)).toMatchObject({ type: "threads.custom_action", params: { item_id: "w1", action: { type: "go", payload: { a: 1 } } } });
+    expect(calls.at(-1)).toMatchObject({
+      type: "threads.custom_action",
+      params: { item_id: "w1", action: { type: "go", payload: { a: 1 } } },
+    });
     expect(c.chat.value.items.at(-1)!.id).toBe("msg_a");
   });
 
@@ -178,7 +243,10 @@ describe("ChatController turns", () => {
       Array.from({ length: to - from }, (_, i) => ({ ...base, id: `i${from + i}`, type: "assistant_message", content: [] }) as ThreadItem);
     const { c, calls } = setup({
       "threads.get_by_id": [{ json: { ...thread, items: { data: items(0, 20), has_more: true, after: "i19" } } }],
-      "items.list": [{ json: { data: items(50, 100).reverse(), has_more: true, after: "i50" } }, { json: { data: items(0, 50).reverse(), has_more: false } }],
+      "items.list": [
+        { json: { data: items(50, 100).reverse(), has_more: true, after: "i50" } },
+        { json: { data: items(0, 50).reverse(), has_more: false } },
+      ],
     });
     await c.setThreadId("thr_1");
     expect(c.chat.value.items[0]!.id).toBe("i50");

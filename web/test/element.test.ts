@@ -2,8 +2,16 @@ import { describe, expect, it, vi } from "vitest";
 import { OpenAIChatKit } from "../src/index";
 
 const METHODS = [
-  "setOptions", "focusComposer", "setThreadId", "sendUserMessage", "setComposerValue",
-  "sendCustomAction", "sendAction", "showHistory", "hideHistory", "fetchUpdates",
+  "setOptions",
+  "focusComposer",
+  "setThreadId",
+  "sendUserMessage",
+  "setComposerValue",
+  "sendCustomAction",
+  "sendAction",
+  "showHistory",
+  "hideHistory",
+  "fetchUpdates",
 ] as const;
 
 const mount = (): OpenAIChatKit => {
@@ -40,7 +48,10 @@ describe("<openai-chatkit>", () => {
 
   it("renders the start screen with option strings in its shadow root, and re-renders on setOptions", async () => {
     const el = mount();
-    el.setOptions({ api: { url: "/chatkit", domainKey: "local" }, startScreen: { greeting: "Hi there", prompts: [{ label: "Plan a trip", prompt: "Plan" }] } });
+    el.setOptions({
+      api: { url: "/chatkit", domainKey: "local" },
+      startScreen: { greeting: "Hi there", prompts: [{ label: "Plan a trip", prompt: "Plan" }] },
+    });
     await tick();
     const root = el.shadowRoot!;
     expect(root.querySelector(".ck-greeting")?.textContent).toBe("Hi there");
@@ -53,7 +64,10 @@ describe("<openai-chatkit>", () => {
 
   it("applies the theme as CSS custom properties on the host", async () => {
     const el = mount();
-    el.setOptions({ api: { url: "/x" }, theme: { colorScheme: "dark", radius: "sharp", typography: { baseSize: 18 }, color: { accent: { primary: "#ff5f42", level: 2 } } } } as never);
+    el.setOptions({
+      api: { url: "/x" },
+      theme: { colorScheme: "dark", radius: "sharp", typography: { baseSize: 18 }, color: { accent: { primary: "#ff5f42", level: 2 } } },
+    } as never);
     await tick();
     const css = [...el.shadowRoot!.querySelectorAll("style")].map((s) => s.textContent).join("\n");
     expect(css).toContain("--ck-accent:#ff5f42");
@@ -64,7 +78,10 @@ describe("<openai-chatkit>", () => {
 
   it("does not inject theme values that could break out of the style rule", async () => {
     const el = mount();
-    el.setOptions({ api: { url: "/x" }, theme: { color: { accent: { primary: "red;}</style><img src=x onerror=alert(1)>", level: 1 } } } } as never);
+    el.setOptions({
+      api: { url: "/x" },
+      theme: { color: { accent: { primary: "red;}</style><img src=x onerror=alert(1)>", level: 1 } } },
+    } as never);
     await tick();
     expect(el.shadowRoot!.querySelector("img")).toBeNull();
     const css = [...el.shadowRoot!.querySelectorAll("style")].map((s) => s.textContent).join("");

@@ -2,11 +2,24 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { en } from "../src/i18n/en";
-import { fill, format, loadStrings, pluralsIn, resolveLocale, type StringKey, type Strings, stringsFor, TRANSLATED } from "../src/i18n/index";
+import {
+  fill,
+  format,
+  loadStrings,
+  pluralsIn,
+  resolveLocale,
+  type StringKey,
+  type Strings,
+  stringsFor,
+  TRANSLATED,
+} from "../src/i18n/index";
 
 /** A string union of @openai/chatkit's types, read from the published .d.ts. */
 function officialUnion(name: string): string[] {
-  const types = readFileSync(fileURLToPath(new globalThis.URL("../node_modules/@openai/chatkit/types/index.d.ts", import.meta.url)), "utf8");
+  const types = readFileSync(
+    fileURLToPath(new globalThis.URL("../node_modules/@openai/chatkit/types/index.d.ts", import.meta.url)),
+    "utf8",
+  );
   const body = types.slice(types.indexOf(`export type ${name} =`)).split(";")[0]!;
   return [...body.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
 }
@@ -27,7 +40,8 @@ describe("the locale tables", () => {
     expect(TRANSLATED.length).toBeGreaterThanOrEqual(63);
     for (const tag of official) expect(resolveLocale(tag).table, tag).not.toBe("en");
     expect(new Set(official.map((tag) => resolveLocale(tag).table)).size).toBe(63);
-    for (const tag of officialUnion("SupportedLocale").filter((t) => t !== "en")) expect(TRANSLATED, tag).toContain(resolveLocale(tag).table);
+    for (const tag of officialUnion("SupportedLocale").filter((t) => t !== "en"))
+      expect(TRANSLATED, tag).toContain(resolveLocale(tag).table);
     expect(TRANSLATED).toEqual(expect.arrayContaining(["he", "fa"]));
     expect(files.filter((f) => f !== "en" && f !== "index").sort()).toEqual([...TRANSLATED]);
   });
@@ -43,7 +57,9 @@ describe("the locale tables", () => {
       const expected = placeholders(en[key]);
       const got = placeholders(strings[key]);
       // A language with a single plural category may write the number as a plain `{n}`.
-      const plain = expected.map((p) => (p.endsWith("#") && categories(table).join() === "other" && !got.includes(p) ? p.slice(0, -1) : p)).sort();
+      const plain = expected
+        .map((p) => (p.endsWith("#") && categories(table).join() === "other" && !got.includes(p) ? p.slice(0, -1) : p))
+        .sort();
       expect(got, `${table}.${key}`).toEqual(plain);
     }
   });
@@ -119,7 +135,8 @@ describe("formatting", () => {
     const ru = await loadStrings("ru");
     const ar = await loadStrings("ar");
     // The forms, with the number itself masked: one per plural category.
-    const forms = (strings: Strings, key: StringKey, ns: number[]): Set<string> => new Set(ns.map((n) => format(strings, key, { n }).replace(/\d+/g, "#")));
+    const forms = (strings: Strings, key: StringKey, ns: number[]): Set<string> =>
+      new Set(ns.map((n) => format(strings, key, { n }).replace(/\d+/g, "#")));
     expect(forms(ru, "thoughtFor", [1, 3, 5, 21])).toEqual(forms(ru, "thoughtFor", [1, 3, 5]));
     expect(forms(ru, "thoughtFor", [1, 3, 5]).size).toBe(3);
     expect(forms(ar, "tooManyFiles", [0, 1, 2, 3, 11, 100]).size).toBe(6);

@@ -2,14 +2,17 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { render } from "preact";
 import { afterEach, describe, expect, it } from "vitest";
+import { en } from "../src/i18n/en";
 import { Icon } from "../src/ui/icons";
 import { lucideGlyph } from "../src/ui/lucide";
 import { decodeLucide, encodeLucide, LUCIDE_SHARDS, type LucideNode, lucideShard } from "../src/ui/lucideFormat";
-import { en } from "../src/i18n/en";
 import type { WidgetHost } from "../src/widgets/host";
 import { WidgetView } from "../src/widgets/WidgetView";
 
-const NODES = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("lucide-static/icon-nodes.json"), "utf8")) as Record<string, LucideNode[]>;
+const NODES = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("lucide-static/icon-nodes.json"), "utf8")) as Record<
+  string,
+  LucideNode[]
+>;
 
 /** An element's attributes as a plain record (what the SVG in the page carries). */
 const attrsOf = (el: Element): Record<string, string> => Object.fromEntries([...el.attributes].map((a) => [a.name, a.value]));
@@ -59,7 +62,8 @@ describe("the Lucide format", () => {
 
 describe("lucide: icons", () => {
   it("maps a name to the package's icon of that name, through the lazy chunks", async () => {
-    for (const name of ["house", "rocket", "brain-circuit", "square-dashed", "zap"]) expect(await lucideGlyph(name), name).toEqual(NODES[name]);
+    for (const name of ["house", "rocket", "brain-circuit", "square-dashed", "zap"])
+      expect(await lucideGlyph(name), name).toEqual(NODES[name]);
   });
 
   it("knows no icon for names outside the set", async () => {
@@ -95,7 +99,13 @@ describe("lucide: icons", () => {
       colorScheme: "light",
       schemeVariables: () => ({}),
     };
-    const root = { type: "Card", children: [{ type: "Icon", name: "lucide:bike" }, { type: "Button", label: "Ride", iconStart: "lucide:bus" }] };
+    const root = {
+      type: "Card",
+      children: [
+        { type: "Icon", name: "lucide:bike" },
+        { type: "Button", label: "Ride", iconStart: "lucide:bus" },
+      ],
+    };
     const el = mount(<WidgetView root={root as never} host={host} />);
     await settled(el, () => [...el.querySelectorAll("svg")].every((s) => s.children.length > 0));
     const [icon, button] = [...el.querySelectorAll("svg")];

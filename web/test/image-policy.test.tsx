@@ -30,9 +30,23 @@ function controller(allowed: string[] | null): ChatController {
   const c = new ChatController(() => {}, "https://host.test");
   c.setOptions({
     api: { url: "/chatkit", domainKey: "x" },
-    entities: { onTagSearch: async () => [], onRequestPreview: async () => ({ preview: { type: "Basic", children: [{ type: "Markdown", value: both }, { type: "Image", src: EVIL }] } }) },
+    entities: {
+      onTagSearch: async () => [],
+      onRequestPreview: async () => ({
+        preview: {
+          type: "Basic",
+          children: [
+            { type: "Markdown", value: both },
+            { type: "Image", src: EVIL },
+          ],
+        },
+      }),
+    },
   });
-  c.chat.value = { ...emptyChat(), thread: { id: "thr_1", created_at: base.created_at, status: { type: "active" }, allowed_image_domains: allowed } };
+  c.chat.value = {
+    ...emptyChat(),
+    thread: { id: "thr_1", created_at: base.created_at, status: { type: "active" }, allowed_image_domains: allowed },
+  };
   return c;
 }
 
@@ -49,14 +63,32 @@ const thought: WorkflowItem = {
   ...base,
   id: "wf_1",
   type: "workflow",
-  workflow: { type: "reasoning", expanded: true, tasks: [{ type: "thought", title: "Thinking", content: both }, { type: "custom", title: "Step", content: both }] },
+  workflow: {
+    type: "reasoning",
+    expanded: true,
+    tasks: [
+      { type: "thought", title: "Thinking", content: both },
+      { type: "custom", title: "Step", content: both },
+    ],
+  },
 };
 
 describe("image policy (allowed_image_domains)", () => {
   const cases: [string, () => ComponentChild][] = [
-    ["assistant message", () => <AssistantMessage item={{ ...base, id: "m1", type: "assistant_message", content: [{ type: "output_text", text: both, annotations: [] }] }} streaming={false} />],
+    [
+      "assistant message",
+      () => (
+        <AssistantMessage
+          item={{ ...base, id: "m1", type: "assistant_message", content: [{ type: "output_text", text: both, annotations: [] }] }}
+          streaming={false}
+        />
+      ),
+    ],
     ["thought and custom task in a workflow", () => <WorkflowView item={thought} live={false} />],
-    ["task item", () => <TaskItemView item={{ ...base, id: "t1", type: "task", task: { type: "custom", title: "Step", content: both } }} />],
+    [
+      "task item",
+      () => <TaskItemView item={{ ...base, id: "t1", type: "task", task: { type: "custom", title: "Step", content: both } }} />,
+    ],
     ["notice", () => <NoticeView notice={{ level: "info", message: both, afterItemId: null }} />],
   ];
   for (const [name, ui] of cases) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptAttribute, isAccepted, maxSizeFor, normalizeOptions, resolveTheme, DEFAULT_MAX_SIZE } from "../src/options";
+import { acceptAttribute, DEFAULT_MAX_SIZE, isAccepted, maxSizeFor, normalizeOptions, resolveTheme } from "../src/options";
 
 describe("normalizeOptions", () => {
   it("fills documented defaults", () => {
@@ -23,7 +23,12 @@ describe("normalizeOptions", () => {
   });
 
   it("ignores unknown keys and wrong types", () => {
-    const o = normalizeOptions({ api: { url: "/a", bogus: 1 }, nonsense: true, header: { enabled: "yes" }, composer: { tools: "x", models: [null, { id: "m", label: "M" }] } });
+    const o = normalizeOptions({
+      api: { url: "/a", bogus: 1 },
+      nonsense: true,
+      header: { enabled: "yes" },
+      composer: { tools: "x", models: [null, { id: "m", label: "M" }] },
+    });
     expect(o.header.enabled).toBe(true);
     expect(o.composer.tools).toEqual([]);
     expect(o.composer.models).toEqual([{ id: "m", label: "M" }]);
@@ -31,8 +36,12 @@ describe("normalizeOptions", () => {
   });
 
   it("accepts domainKey without using it, and both upload strategies", () => {
-    expect(normalizeOptions({ api: { url: "/a", domainKey: "k", uploadStrategy: { type: "two_phase" } } }).api).toMatchObject({ uploadStrategy: { type: "two_phase" } });
-    expect(normalizeOptions({ api: { url: "/a", uploadStrategy: { type: "direct", uploadUrl: "/up" } } }).api).toMatchObject({ uploadStrategy: { type: "direct", uploadUrl: "/up" } });
+    expect(normalizeOptions({ api: { url: "/a", domainKey: "k", uploadStrategy: { type: "two_phase" } } }).api).toMatchObject({
+      uploadStrategy: { type: "two_phase" },
+    });
+    expect(normalizeOptions({ api: { url: "/a", uploadStrategy: { type: "direct", uploadUrl: "/up" } } }).api).toMatchObject({
+      uploadStrategy: { type: "direct", uploadUrl: "/up" },
+    });
     expect(normalizeOptions({ api: { url: "/a", uploadStrategy: { type: "direct" } } }).api).toMatchObject({ uploadStrategy: undefined });
   });
 

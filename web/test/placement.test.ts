@@ -7,7 +7,15 @@ function setup(anchor: { x: number; y: number; w: number; h: number }, pw = 200,
   const a = document.createElement("div");
   const p = document.createElement("div");
   document.body.append(a, p);
-  a.getBoundingClientRect = () => ({ left: anchor.x, top: anchor.y, right: anchor.x + anchor.w, bottom: anchor.y + anchor.h, width: anchor.w, height: anchor.h }) as DOMRect;
+  a.getBoundingClientRect = () =>
+    ({
+      left: anchor.x,
+      top: anchor.y,
+      right: anchor.x + anchor.w,
+      bottom: anchor.y + anchor.h,
+      width: anchor.w,
+      height: anchor.h,
+    }) as DOMRect;
   Object.defineProperty(p, "offsetWidth", { value: pw });
   Object.defineProperty(p, "offsetHeight", { value: ph });
   return { a, p, at: () => [Number.parseFloat(p.style.left), Number.parseFloat(p.style.top)] };

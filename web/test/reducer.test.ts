@@ -3,7 +3,13 @@ import type { AssistantMessageItem, StreamEvent, Thread, ThreadItem, WidgetItem,
 import { type ChatState, emptyChat, fromThread, PENDING_PREFIX, reduce } from "../src/state/reducer";
 
 const base = { thread_id: "thr_1", created_at: "2025-01-01T00:00:00" };
-const thread: Thread = { id: "thr_1", title: null, created_at: base.created_at, status: { type: "active" }, items: { data: [], has_more: false } };
+const thread: Thread = {
+  id: "thr_1",
+  title: null,
+  created_at: base.created_at,
+  status: { type: "active" },
+  items: { data: [], has_more: false },
+};
 const assistant = (id = "a1", text = ""): AssistantMessageItem => ({
   ...base,
   id,
@@ -14,9 +20,20 @@ const widget: WidgetItem = {
   ...base,
   id: "w1",
   type: "widget",
-  widget: { type: "Card", children: [{ type: "Text", id: "t1", value: "He", streaming: true }, { type: "Badge", id: "b1", label: "old" }] },
+  widget: {
+    type: "Card",
+    children: [
+      { type: "Text", id: "t1", value: "He", streaming: true },
+      { type: "Badge", id: "b1", label: "old" },
+    ],
+  },
 };
-const workflow: WorkflowItem = { ...base, id: "wf", type: "workflow", workflow: { type: "custom", tasks: [{ type: "thought", content: "a" }] } };
+const workflow: WorkflowItem = {
+  ...base,
+  id: "wf",
+  type: "workflow",
+  workflow: { type: "custom", tasks: [{ type: "thought", content: "a" }] },
+};
 
 const run = (events: StreamEvent[], start: ChatState = emptyChat()): ChatState => events.reduce(reduce, start);
 const item = <T extends ThreadItem>(s: ChatState, id: string): T => s.items.find((i) => i.id === id) as T;
@@ -43,13 +60,21 @@ describe("thread events", () => {
   });
 
   it("the server's user message replaces the optimistic one", () => {
-    const optimistic = { ...base, id: `${PENDING_PREFIX}1`, type: "user_message" as const, content: [{ type: "input_text" as const, text: "hi" }] };
+    const optimistic = {
+      ...base,
+      id: `${PENDING_PREFIX}1`,
+      type: "user_message" as const,
+      content: [{ type: "input_text" as const, text: "hi" }],
+    };
     const s = run([{ type: "thread.item.done", item: { ...optimistic, id: "msg_1" } }], { ...emptyChat(), items: [optimistic] });
     expect(s.items.map((i) => i.id)).toEqual(["msg_1"]);
   });
 
   it("stream_options, progress_update, notice, error and client_effect", () => {
-    let s = run([{ type: "thread.item.done", item: assistant("a1", "x") }, { type: "stream_options", stream_options: { allow_cancel: true } }]);
+    let s = run([
+      { type: "thread.item.done", item: assistant("a1", "x") },
+      { type: "stream_options", stream_options: { allow_cancel: true } },
+    ]);
     expect(s.allowCancel).toBe(true);
     s = reduce(s, { type: "progress_update", text: "Searching", icon: "search" });
     expect(s.progress).toEqual({ text: "Searching", icon: "search" });
@@ -69,17 +94,35 @@ describe("item updates", () => {
 
   it("assistant content parts: added, text deltas, annotations, done", () => {
     let s = run([{ type: "thread.item.added", item: assistant() }]);
-    s = upd(s, "a1", { type: "assistant_message.content_part.added", content_index: 0, content: { type: "output_text", text: "", annotations: [] } });
+    s = upd(s, "a1", {
+      type: "assistant_message.content_part.added",
+      content_index: 0,
+      content: { type: "output_text", text: "", annotations: [] },
+    });
     s = upd(s, "a1", { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "Hel" });
     s = upd(s, "a1", { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "lo" });
     s = upd(s, "a1", { type: "assistant_message.content_part.text_delta", content_index: 2, delta: "pad" });
     const a = item<AssistantMessageItem>(s, "a1");
     expect(a.content.map((c) => c.text)).toEqual(["Hello", "", "pad"]);
     const src = { type: "url" as const, url: "https://x", title: "X" };
-    s = upd(s, "a1", { type: "assistant_message.content_part.annotation_added", content_index: 0, annotation_index: 5, annotation: { type: "annotation", source: src, index: 5 } });
-    s = upd(s, "a1", { type: "assistant_message.content_part.annotation_added", content_index: 0, annotation_index: 0, annotation: { type: "annotation", source: { ...src, title: "First" } } });
+    s = upd(s, "a1", {
+      type: "assistant_message.content_part.annotation_added",
+      content_index: 0,
+      annotation_index: 5,
+      annotation: { type: "annotation", source: src, index: 5 },
+    });
+    s = upd(s, "a1", {
+      type: "assistant_message.content_part.annotation_added",
+      content_index: 0,
+      annotation_index: 0,
+      annotation: { type: "annotation", source: { ...src, title: "First" } },
+    });
     expect(item<AssistantMessageItem>(s, "a1").content[0]!.annotations.map((x) => x.source.title)).toEqual(["First", "X"]);
-    s = upd(s, "a1", { type: "assistant_message.content_part.done", content_index: 0, content: { type: "output_text", text: "Hello!", annotations: [] } });
+    s = upd(s, "a1", {
+      type: "assistant_message.content_part.done",
+      content_index: 0,
+      content: { type: "output_text", text: "Hello!", annotations: [] },
+    });
     expect(item<AssistantMessageItem>(s, "a1").content[0]!.text).toBe("Hello!");
   });
 
@@ -98,7 +141,10 @@ describe("item updates", () => {
     let s = run([{ type: "thread.item.added", item: workflow }]);
     s = upd(s, "wf", { type: "workflow.task.added", task_index: 1, task: { type: "custom", title: "b", status_indicator: "loading" } });
     s = upd(s, "wf", { type: "workflow.task.updated", task_index: 1, task: { type: "custom", title: "b", status_indicator: "complete" } });
-    expect(item<WorkflowItem>(s, "wf").workflow.tasks).toEqual([{ type: "thought", content: "a" }, { type: "custom", title: "b", status_indicator: "complete" }]);
+    expect(item<WorkflowItem>(s, "wf").workflow.tasks).toEqual([
+      { type: "thought", content: "a" },
+      { type: "custom", title: "b", status_indicator: "complete" },
+    ]);
     s = reduce(s, { type: "thread.item.added", item: { ...base, id: "img", type: "generated_image" } });
     s = upd(s, "img", { type: "generated_image.updated", image: { id: "i", url: "https://img/1.png" }, progress: 0.5 });
     expect(item(s, "img")).toMatchObject({ image: { url: "https://img/1.png" }, progress: 0.5 });
@@ -106,13 +152,22 @@ describe("item updates", () => {
 
   it("ignores updates for unknown items and mismatched types", () => {
     const s = run([{ type: "thread.item.added", item: assistant() }]);
-    expect(reduce(s, { type: "thread.item.updated", item_id: "nope", update: { type: "widget.root.updated", widget: { type: "Card" } } })).toBe(s);
-    const same = reduce(s, { type: "thread.item.updated", item_id: "a1", update: { type: "widget.root.updated", widget: { type: "Card" } } });
+    expect(
+      reduce(s, { type: "thread.item.updated", item_id: "nope", update: { type: "widget.root.updated", widget: { type: "Card" } } }),
+    ).toBe(s);
+    const same = reduce(s, {
+      type: "thread.item.updated",
+      item_id: "a1",
+      update: { type: "widget.root.updated", widget: { type: "Card" } },
+    });
     expect(same.items[0]).toBe(s.items[0]);
   });
 
   it("only copies the touched item", () => {
-    let s = run([{ type: "thread.item.done", item: assistant("a0", "old") }, { type: "thread.item.added", item: assistant("a1") }]);
+    let s = run([
+      { type: "thread.item.done", item: assistant("a0", "old") },
+      { type: "thread.item.added", item: assistant("a1") },
+    ]);
     const untouched = s.items[0];
     s = upd(s, "a1", { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "x" });
     expect(s.items[0]).toBe(untouched);
@@ -121,7 +176,10 @@ describe("item updates", () => {
 
 describe("fromThread", () => {
   it("uses the newest page when the thread has more items", () => {
-    const s = fromThread({ ...thread, items: { data: [assistant("old")], has_more: true, after: "old" } }, { items: [assistant("new")], olderCursor: "c" });
+    const s = fromThread(
+      { ...thread, items: { data: [assistant("old")], has_more: true, after: "old" } },
+      { items: [assistant("new")], olderCursor: "c" },
+    );
     expect(s.items.map((i) => i.id)).toEqual(["new"]);
     expect(s.olderCursor).toBe("c");
   });

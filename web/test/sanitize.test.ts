@@ -54,7 +54,7 @@ describe("markdown sanitization", () => {
   });
 
   it("sanitizes a batch of blocks in one pass and keeps them apart", () => {
-    const out = sanitizeMarkdownBlocks(['<p>a</p>', '<p onclick="x()">b<script>c()</script></p>', '<img src="x" onerror="y()">', "<p>d"]);
+    const out = sanitizeMarkdownBlocks(["<p>a</p>", '<p onclick="x()">b<script>c()</script></p>', '<img src="x" onerror="y()">', "<p>d"]);
     expect(out).toHaveLength(4);
     expect(out[0]).toBe("<p>a</p>");
     expect(out[1]).toBe("<p>b</p>");

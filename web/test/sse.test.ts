@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SSEDecoder, readSSE } from "../src/protocol/sse";
+import { readSSE, SSEDecoder } from "../src/protocol/sse";
 
 const feed = (chunks: string[]): string[] => {
   const d = new SSEDecoder();
@@ -28,7 +28,7 @@ describe("SSEDecoder", () => {
   });
 
   it("ignores comments, other fields and a missing space after the colon", () => {
-    expect(feed([": ping\nevent: message\nid: 3\ndata:{\"k\":1}\n\n"])).toEqual(['{"k":1}']);
+    expect(feed([': ping\nevent: message\nid: 3\ndata:{"k":1}\n\n'])).toEqual(['{"k":1}']);
   });
 
   it("flushes a final event without a trailing blank line", () => {

@@ -16,18 +16,34 @@ describe("Transport", () => {
   });
 
   it("turns error bodies into ChatKitHTTPError with the server's message", async () => {
-    const t = new Transport(customEndpoint("/c", async () => json({ error: { type: "not_found", message: "Thread thr_x not found" } }, 404)), () => "en");
-    await expect(t.json("threads.get_by_id", { thread_id: "thr_x" })).rejects.toMatchObject({ status: 404, message: "Thread thr_x not found" });
-    const plain = new Transport(customEndpoint("/c", async () => new Response("oops", { status: 502, statusText: "Bad Gateway" })), () => "en");
+    const t = new Transport(
+      customEndpoint("/c", async () => json({ error: { type: "not_found", message: "Thread thr_x not found" } }, 404)),
+      () => "en",
+    );
+    await expect(t.json("threads.get_by_id", { thread_id: "thr_x" })).rejects.toMatchObject({
+      status: 404,
+      message: "Thread thr_x not found",
+    });
+    const plain = new Transport(
+      customEndpoint("/c", async () => new Response("oops", { status: 502, statusText: "Bad Gateway" })),
+      () => "en",
+    );
     await expect(plain.json("threads.list", {})).rejects.toBeInstanceOf(ChatKitHTTPError);
     await expect(plain.json("threads.list", {})).rejects.toMatchObject({ message: "HTTP 502 Bad Gateway" });
   });
 
   it("skips malformed SSE frames and keeps streaming", async () => {
-    const body = 'data: {"type":"progress_update","text":"a"}\n\ndata: not json\n\ndata: {"no_type":1}\n\ndata: {"type":"progress_update","text":"b"}\n\n';
-    const t = new Transport(customEndpoint("/c", async () => new Response(body)), () => "en");
+    const body =
+      'data: {"type":"progress_update","text":"a"}\n\ndata: not json\n\ndata: {"no_type":1}\n\ndata: {"type":"progress_update","text":"b"}\n\n';
+    const t = new Transport(
+      customEndpoint("/c", async () => new Response(body)),
+      () => "en",
+    );
     const seen: string[] = [];
-    for await (const e of t.stream({ type: "threads.retry_after_item", params: { thread_id: "t", item_id: "i" } }, new AbortController().signal)) {
+    for await (const e of t.stream(
+      { type: "threads.retry_after_item", params: { thread_id: "t", item_id: "i" } },
+      new AbortController().signal,
+    )) {
       if (e.type === "progress_update") seen.push(e.text);
     }
     expect(seen).toEqual(["a", "b"]);

@@ -98,7 +98,10 @@ describe("chart layout", () => {
     });
 
   it("reads series, x axis and flags defensively", () => {
-    const spec = chart({ series: [{ type: "bar", dataKey: "a", label: "A" }, { type: "pie", dataKey: "b" }, { type: "line" }], showYAxis: true });
+    const spec = chart({
+      series: [{ type: "bar", dataKey: "a", label: "A" }, { type: "pie", dataKey: "b" }, { type: "line" }],
+      showYAxis: true,
+    });
     expect(spec.series.map((s) => s.dataKey)).toEqual(["a"]);
     expect(spec.xKey).toBe("month");
     expect(spec.xLabels).toEqual({ Feb: "February" });
@@ -107,7 +110,14 @@ describe("chart layout", () => {
   });
 
   it("places grouped bars side by side within their category, with the gaps asked for", () => {
-    const spec = chart({ series: [{ type: "bar", dataKey: "a" }, { type: "bar", dataKey: "b" }], barGap: 6, barCategoryGap: 20 });
+    const spec = chart({
+      series: [
+        { type: "bar", dataKey: "a" },
+        { type: "bar", dataKey: "b" },
+      ],
+      barGap: 6,
+      barCategoryGap: 20,
+    });
     const g = layoutChart(spec, 320, 200, fmt);
     const jan = g.bars.filter((b) => b.row === 0);
     expect(jan).toHaveLength(2);
@@ -123,7 +133,12 @@ describe("chart layout", () => {
   });
 
   it("stacks bars that share a stack, and scales to the stacked total", () => {
-    const spec = chart({ series: [{ type: "bar", dataKey: "a", stack: "s" }, { type: "bar", dataKey: "b", stack: "s" }] });
+    const spec = chart({
+      series: [
+        { type: "bar", dataKey: "a", stack: "s" },
+        { type: "bar", dataKey: "b", stack: "s" },
+      ],
+    });
     const g = layoutChart(spec, 300, 200, fmt);
     const [lower, upper] = g.bars.filter((b) => b.row === 2);
     expect(lower!.x).toBe(upper!.x);
@@ -141,7 +156,12 @@ describe("chart layout", () => {
   });
 
   it("stacks areas on each other and fills down to the lower one", () => {
-    const spec = chart({ series: [{ type: "area", dataKey: "a", stack: "t" }, { type: "area", dataKey: "b", stack: "t" }] });
+    const spec = chart({
+      series: [
+        { type: "area", dataKey: "a", stack: "t" },
+        { type: "area", dataKey: "b", stack: "t" },
+      ],
+    });
     const g = layoutChart(spec, 300, 200, fmt);
     const [first, second] = g.paths;
     expect(first!.fill).toMatch(/Z$/);

@@ -48,7 +48,8 @@ afterEach(() => {
 });
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const card = (children: WidgetNode[], extra: Record<string, unknown> = {}): WidgetRoot => ({ type: "Card", children, ...extra });
-const button = (el: HTMLElement, name: string): HTMLButtonElement => [...el.querySelectorAll("button")].find((b) => b.textContent?.trim() === name)!;
+const button = (el: HTMLElement, name: string): HTMLButtonElement =>
+  [...el.querySelectorAll("button")].find((b) => b.textContent?.trim() === name)!;
 const type = (input: HTMLInputElement | HTMLTextAreaElement, value: string): void => {
   input.value = value;
   input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -56,7 +57,35 @@ const type = (input: HTMLInputElement | HTMLTextAreaElement, value: string): voi
 
 describe("component coverage", () => {
   it("has a renderer for every ChatKit component", () => {
-    const types = ["Box", "Row", "Col", "Form", "Spacer", "Divider", "Transition", "Text", "Title", "Caption", "Markdown", "Label", "Badge", "Icon", "Image", "Table", "Table.Row", "Table.Cell", "Chart", "Button", "Input", "Textarea", "Select", "DatePicker", "Checkbox", "RadioGroup", "ListViewItem"];
+    const types = [
+      "Box",
+      "Row",
+      "Col",
+      "Form",
+      "Spacer",
+      "Divider",
+      "Transition",
+      "Text",
+      "Title",
+      "Caption",
+      "Markdown",
+      "Label",
+      "Badge",
+      "Icon",
+      "Image",
+      "Table",
+      "Table.Row",
+      "Table.Cell",
+      "Chart",
+      "Button",
+      "Input",
+      "Textarea",
+      "Select",
+      "DatePicker",
+      "Checkbox",
+      "RadioGroup",
+      "ListViewItem",
+    ];
     expect(Object.keys(COMPONENTS).sort()).toEqual(types.sort());
   });
 
@@ -74,13 +103,30 @@ describe("forms", () => {
     { type: "Input", name: "guest.email", inputType: "email", defaultValue: "a@b.co" },
     { type: "Textarea", name: "notes", rows: 2, pattern: "[a-z ]*", defaultValue: "quiet table" },
     { type: "Text", value: "Editable", editable: { name: "title", required: true } },
-    { type: "Select", name: "party.size", defaultValue: "2", options: [{ value: "2", label: "Two" }, { value: "4", label: "Four" }] },
+    {
+      type: "Select",
+      name: "party.size",
+      defaultValue: "2",
+      options: [
+        { value: "2", label: "Two" },
+        { value: "4", label: "Four" },
+      ],
+    },
     { type: "DatePicker", name: "date", defaultValue: "2025-06-01T00:00:00" },
     { type: "Checkbox", name: "party.highchair", label: "High chair", defaultChecked: true },
-    { type: "RadioGroup", name: "seating", defaultValue: "terrace", options: [{ value: "inside", label: "Inside" }, { value: "terrace", label: "Terrace" }] },
+    {
+      type: "RadioGroup",
+      name: "seating",
+      defaultValue: "terrace",
+      options: [
+        { value: "inside", label: "Inside" },
+        { value: "terrace", label: "Terrace" },
+      ],
+    },
     { type: "Button", submit: true, label: "Book" },
   ];
-  const bookForm = (): WidgetRoot => card([{ type: "Form", onSubmitAction: { type: "book", payload: { id: 1, notes: "payload wins" } }, children: fields }]);
+  const bookForm = (): WidgetRoot =>
+    card([{ type: "Form", onSubmitAction: { type: "book", payload: { id: 1, notes: "payload wins" } }, children: fields }]);
 
   it("submits every named value, dotted names nested, the payload's own keys winning", async () => {
     const h = host();
@@ -157,11 +203,28 @@ describe("forms", () => {
 });
 
 describe("change actions and Select", () => {
-  const options = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `v${i}`, label: `Option ${i}`, description: i === 1 ? "The second" : undefined, disabled: i === 2 }));
+  const options = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      value: `v${i}`,
+      label: `Option ${i}`,
+      description: i === 1 ? "The second" : undefined,
+      disabled: i === 2,
+    }));
 
   it("opens a listbox, skips disabled options from the keyboard, and sends the choice", async () => {
     const h = host();
-    const el = mount(card([{ type: "Select", name: "plan", placeholder: "Pick one", options: options(4), onChangeAction: { type: "plan.changed", payload: { from: "test" } } }]), h);
+    const el = mount(
+      card([
+        {
+          type: "Select",
+          name: "plan",
+          placeholder: "Pick one",
+          options: options(4),
+          onChangeAction: { type: "plan.changed", payload: { from: "test" } },
+        },
+      ]),
+      h,
+    );
     const trigger = el.querySelector<HTMLButtonElement>('[role="combobox"]')!;
     expect(trigger.textContent).toContain("Pick one");
     trigger.click();
@@ -194,9 +257,19 @@ describe("change actions and Select", () => {
     expect(search).not.toBeNull();
     type(search, "option 1");
     await flush();
-    expect([...el.querySelectorAll('[role="option"]')].map((o) => o.querySelector(".ckw-option-label")!.textContent)).toEqual(
-      ["Option 1", "Option 10", "Option 11", "Option 12", "Option 13", "Option 14", "Option 15", "Option 16", "Option 17", "Option 18", "Option 19"],
-    );
+    expect([...el.querySelectorAll('[role="option"]')].map((o) => o.querySelector(".ckw-option-label")!.textContent)).toEqual([
+      "Option 1",
+      "Option 10",
+      "Option 11",
+      "Option 12",
+      "Option 13",
+      "Option 14",
+      "Option 15",
+      "Option 16",
+      "Option 17",
+      "Option 18",
+      "Option 19",
+    ]);
     type(search, "zzz");
     await flush();
     expect(el.querySelector(".ckw-empty")?.textContent).toBe(en.noResults);
@@ -216,7 +289,16 @@ describe("change actions and Select", () => {
           type: "Form",
           children: [
             { type: "Input", name: "profile.name", defaultValue: "Ada" },
-            { type: "Select", name: "profile.country", defaultValue: "fr", options: [{ value: "fr", label: "France" }, { value: "de", label: "Germany" }], onChangeAction: { type: "country" } },
+            {
+              type: "Select",
+              name: "profile.country",
+              defaultValue: "fr",
+              options: [
+                { value: "fr", label: "France" },
+                { value: "de", label: "Germany" },
+              ],
+              onChangeAction: { type: "country" },
+            },
           ],
         },
       ]),
@@ -234,7 +316,15 @@ describe("change actions and Select", () => {
     const el = mount(
       card([
         { type: "Checkbox", name: "agree", label: "Agree", onChangeAction: { type: "agree" } },
-        { type: "RadioGroup", name: "size", options: [{ value: "s", label: "S" }, { value: "m", label: "M" }], onChangeAction: { type: "size", payload: { size: "kept" } } },
+        {
+          type: "RadioGroup",
+          name: "size",
+          options: [
+            { value: "s", label: "S" },
+            { value: "m", label: "M" },
+          ],
+          onChangeAction: { type: "size", payload: { size: "kept" } },
+        },
         { type: "DatePicker", name: "when", onChangeAction: { type: "when" }, min: "2025-01-01T00:00:00Z" },
       ]),
       h,

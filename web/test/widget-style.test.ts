@@ -5,7 +5,11 @@ describe("style mapping", () => {
   it("turns spacing units into 4px steps and passes CSS lengths", () => {
     expect(space(3)).toBe("calc(3 * 0.25rem)");
     expect(space("12px")).toBe("12px");
-    expect(spacing({ x: 2, top: "1em" }, "padding")).toEqual({ paddingTop: "1em", paddingLeft: "calc(2 * 0.25rem)", paddingRight: "calc(2 * 0.25rem)" });
+    expect(spacing({ x: 2, top: "1em" }, "padding")).toEqual({
+      paddingTop: "1em",
+      paddingLeft: "calc(2 * 0.25rem)",
+      paddingRight: "calc(2 * 0.25rem)",
+    });
     expect(spacing(4, "margin")).toEqual({ margin: "calc(4 * 0.25rem)" });
   });
 
@@ -38,6 +42,13 @@ describe("style mapping", () => {
     expect(radius("full")).toBe("9999px");
     expect(radius("bogus")).toBeUndefined();
     const box = boxStyle({ align: "center", justify: "between", gap: 2, width: 120, aspectRatio: 1.5, wrap: "wrap" }, "light");
-    expect(box).toMatchObject({ alignItems: "center", justifyContent: "space-between", gap: "calc(2 * 0.25rem)", width: "120px", aspectRatio: "1.5", flexWrap: "wrap" });
+    expect(box).toMatchObject({
+      alignItems: "center",
+      justifyContent: "space-between",
+      gap: "calc(2 * 0.25rem)",
+      width: "120px",
+      aspectRatio: "1.5",
+      flexWrap: "wrap",
+    });
   });
 });

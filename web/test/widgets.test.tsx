@@ -125,7 +125,8 @@ describe("WidgetView", () => {
       const row = this.parentElement?.classList.contains("ckw-list") ? [...this.parentElement.children].indexOf(this) : -1;
       return { top: row * 100, bottom: (row + 1) * 100 } as DOMRect;
     });
-    const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ type: "ListViewItem", children: [{ type: "Text", value: `row ${i}` }] }));
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ type: "ListViewItem", children: [{ type: "Text", value: `row ${i}` }] }));
     try {
       const long = mount({ type: "ListView", limit: "auto", children: rows(8) }, host());
       await flush();

@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "No s’ha pogut pujar {name}.",
   fileTooLarge: "{name} és massa gran.",
   fileNotAccepted: "{name} no és un tipus de fitxer compatible.",
-  tooManyFiles: "{n, plural, one {Pots adjuntar # fitxer com a màxim.} many {Pots adjuntar fins a # de fitxers.} other {Pots adjuntar fins a # fitxers.}}",
+  tooManyFiles:
+    "{n, plural, one {Pots adjuntar # fitxer com a màxim.} many {Pots adjuntar fins a # de fitxers.} other {Pots adjuntar fins a # fitxers.}}",
   sources: "Fonts",
   thinking: "Pensant…",
   thoughtFor: "{n, plural, one {Ha pensat # segon} many {Ha pensat # de segons} other {Ha pensat # segons}}",

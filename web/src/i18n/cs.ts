@@ -29,10 +29,12 @@ const strings: Strings = {
   errorUpload: "Soubor {name} se nepodařilo nahrát.",
   fileTooLarge: "Soubor {name} je příliš velký.",
   fileNotAccepted: "{name} není podporovaný typ souboru.",
-  tooManyFiles: "{n, plural, one {Můžete přiložit nejvýše # soubor.} few {Můžete přiložit nejvýše # soubory.} many {Můžete přiložit nejvýše # souboru.} other {Můžete přiložit nejvýše # souborů.}}",
+  tooManyFiles:
+    "{n, plural, one {Můžete přiložit nejvýše # soubor.} few {Můžete přiložit nejvýše # soubory.} many {Můžete přiložit nejvýše # souboru.} other {Můžete přiložit nejvýše # souborů.}}",
   sources: "Zdroje",
   thinking: "Přemýšlím…",
-  thoughtFor: "{n, plural, one {Přemýšlení: # sekunda} few {Přemýšlení: # sekundy} many {Přemýšlení: # sekundy} other {Přemýšlení: # sekund}}",
+  thoughtFor:
+    "{n, plural, one {Přemýšlení: # sekunda} few {Přemýšlení: # sekundy} many {Přemýšlení: # sekundy} other {Přemýšlení: # sekund}}",
   untitled: "Nová konverzace",
   rename: "Přejmenovat",
   delete: "Smazat",

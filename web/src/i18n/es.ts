@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "No se pudo subir {name}.",
   fileTooLarge: "{name} es demasiado grande.",
   fileNotAccepted: "{name} no es un tipo de archivo admitido.",
-  tooManyFiles: "{n, plural, one {Puedes adjuntar # archivo como máximo.} many {Puedes adjuntar hasta # de archivos.} other {Puedes adjuntar hasta # archivos.}}",
+  tooManyFiles:
+    "{n, plural, one {Puedes adjuntar # archivo como máximo.} many {Puedes adjuntar hasta # de archivos.} other {Puedes adjuntar hasta # archivos.}}",
   sources: "Fuentes",
   thinking: "Pensando…",
   thoughtFor: "{n, plural, one {Pensó durante # segundo} many {Pensó durante # de segundos} other {Pensó durante # segundos}}",

@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "Impossible d’envoyer {name}.",
   fileTooLarge: "{name} est trop volumineux.",
   fileNotAccepted: "{name} n’est pas un type de fichier pris en charge.",
-  tooManyFiles: "{n, plural, one {Vous pouvez joindre # fichier au maximum.} many {Vous pouvez joindre jusqu’à # de fichiers.} other {Vous pouvez joindre jusqu’à # fichiers.}}",
+  tooManyFiles:
+    "{n, plural, one {Vous pouvez joindre # fichier au maximum.} many {Vous pouvez joindre jusqu’à # de fichiers.} other {Vous pouvez joindre jusqu’à # fichiers.}}",
   sources: "Sources",
   thinking: "Réflexion…",
   thoughtFor: "{n, plural, one {Réflexion pendant # seconde} many {Réflexion pendant # de secondes} other {Réflexion pendant # secondes}}",

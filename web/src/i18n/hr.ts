@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "Prijenos datoteke {name} nije uspio.",
   fileTooLarge: "Datoteka {name} je prevelika.",
   fileNotAccepted: "{name} nije podržana vrsta datoteke.",
-  tooManyFiles: "{n, plural, one {Možete priložiti najviše # datoteku.} few {Možete priložiti najviše # datoteke.} other {Možete priložiti najviše # datoteka.}}",
+  tooManyFiles:
+    "{n, plural, one {Možete priložiti najviše # datoteku.} few {Možete priložiti najviše # datoteke.} other {Možete priložiti najviše # datoteka.}}",
   sources: "Izvori",
   thinking: "Razmišljam…",
   thoughtFor: "{n, plural, one {Razmišljanje: # sekunda} few {Razmišljanje: # sekunde} other {Razmišljanje: # sekundi}}",

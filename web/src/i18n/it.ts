@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "Impossibile caricare {name}.",
   fileTooLarge: "{name} è troppo grande.",
   fileNotAccepted: "{name} non è un tipo di file supportato.",
-  tooManyFiles: "{n, plural, one {Puoi allegare al massimo # file.} many {Puoi allegare fino a # di file.} other {Puoi allegare fino a # file.}}",
+  tooManyFiles:
+    "{n, plural, one {Puoi allegare al massimo # file.} many {Puoi allegare fino a # di file.} other {Puoi allegare fino a # file.}}",
   sources: "Fonti",
   thinking: "Sto pensando…",
   thoughtFor: "{n, plural, one {Ha pensato per # secondo} many {Ha pensato per # di secondi} other {Ha pensato per # secondi}}",

@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "Nepavyko įkelti {name}.",
   fileTooLarge: "{name} per didelis.",
   fileNotAccepted: "{name} nepalaikomo tipo failas.",
-  tooManyFiles: "{n, plural, one {Galite pridėti ne daugiau kaip # failą.} few {Galite pridėti ne daugiau kaip # failus.} many {Galite pridėti ne daugiau kaip # failo.} other {Galite pridėti ne daugiau kaip # failų.}}",
+  tooManyFiles:
+    "{n, plural, one {Galite pridėti ne daugiau kaip # failą.} few {Galite pridėti ne daugiau kaip # failus.} many {Galite pridėti ne daugiau kaip # failo.} other {Galite pridėti ne daugiau kaip # failų.}}",
   sources: "Šaltiniai",
   thinking: "Galvojama…",
   thoughtFor: "{n, plural, one {Galvota # sekundę} few {Galvota # sekundes} many {Galvota # sekundės} other {Galvota # sekundžių}}",

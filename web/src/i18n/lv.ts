@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "Neizdevās augšupielādēt {name}.",
   fileTooLarge: "{name} ir pārāk liels.",
   fileNotAccepted: "{name} nav atbalstīts faila tips.",
-  tooManyFiles: "{n, plural, zero {Varat pievienot ne vairāk kā # failus.} one {Varat pievienot ne vairāk kā # failu.} other {Varat pievienot ne vairāk kā # failus.}}",
+  tooManyFiles:
+    "{n, plural, zero {Varat pievienot ne vairāk kā # failus.} one {Varat pievienot ne vairāk kā # failu.} other {Varat pievienot ne vairāk kā # failus.}}",
   sources: "Avoti",
   thinking: "Domā…",
   thoughtFor: "{n, plural, zero {Domāja # sekundes} one {Domāja # sekundi} other {Domāja # sekundes}}",

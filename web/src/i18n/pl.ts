@@ -29,10 +29,12 @@ const strings: Strings = {
   errorUpload: "Nie udało się przesłać pliku {name}.",
   fileTooLarge: "Plik {name} jest za duży.",
   fileNotAccepted: "{name} to nieobsługiwany typ pliku.",
-  tooManyFiles: "{n, plural, one {Możesz dołączyć maksymalnie # plik.} few {Możesz dołączyć maksymalnie # pliki.} many {Możesz dołączyć maksymalnie # plików.} other {Możesz dołączyć maksymalnie # pliku.}}",
+  tooManyFiles:
+    "{n, plural, one {Możesz dołączyć maksymalnie # plik.} few {Możesz dołączyć maksymalnie # pliki.} many {Możesz dołączyć maksymalnie # plików.} other {Możesz dołączyć maksymalnie # pliku.}}",
   sources: "Źródła",
   thinking: "Myślę…",
-  thoughtFor: "{n, plural, one {Myślenie przez # sekundę} few {Myślenie przez # sekundy} many {Myślenie przez # sekund} other {Myślenie przez # sekundy}}",
+  thoughtFor:
+    "{n, plural, one {Myślenie przez # sekundę} few {Myślenie przez # sekundy} many {Myślenie przez # sekund} other {Myślenie przez # sekundy}}",
   untitled: "Nowa rozmowa",
   rename: "Zmień nazwę",
   delete: "Usuń",

@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "Não foi possível enviar {name}.",
   fileTooLarge: "{name} é grande demais.",
   fileNotAccepted: "{name} não é um tipo de arquivo compatível.",
-  tooManyFiles: "{n, plural, one {Você pode anexar até # arquivo.} many {Você pode anexar até # de arquivos.} other {Você pode anexar até # arquivos.}}",
+  tooManyFiles:
+    "{n, plural, one {Você pode anexar até # arquivo.} many {Você pode anexar até # de arquivos.} other {Você pode anexar até # arquivos.}}",
   sources: "Fontes",
   thinking: "Pensando…",
   thoughtFor: "{n, plural, one {Pensou por # segundo} many {Pensou por # de segundos} other {Pensou por # segundos}}",

@@ -15,7 +15,8 @@ const strings: Partial<Strings> = {
   errorGeneric: "Ocorreu um erro. Tente novamente.",
   fileTooLarge: "{name} é demasiado grande.",
   fileNotAccepted: "{name} não é um tipo de ficheiro suportado.",
-  tooManyFiles: "{n, plural, one {Pode anexar até # ficheiro.} many {Pode anexar até # de ficheiros.} other {Pode anexar até # ficheiros.}}",
+  tooManyFiles:
+    "{n, plural, one {Pode anexar até # ficheiro.} many {Pode anexar até # de ficheiros.} other {Pode anexar até # ficheiros.}}",
   thinking: "A pensar…",
   thoughtFor: "{n, plural, one {Pensou durante # segundo} many {Pensou durante # de segundos} other {Pensou durante # segundos}}",
   rename: "Mudar o nome",

@@ -29,7 +29,8 @@ const strings: Strings = {
   errorUpload: "{name} nu a putut fi încărcat.",
   fileTooLarge: "{name} este prea mare.",
   fileNotAccepted: "{name} nu este un tip de fișier acceptat.",
-  tooManyFiles: "{n, plural, one {Poți atașa cel mult # fișier.} few {Poți atașa cel mult # fișiere.} other {Poți atașa cel mult # de fișiere.}}",
+  tooManyFiles:
+    "{n, plural, one {Poți atașa cel mult # fișier.} few {Poți atașa cel mult # fișiere.} other {Poți atașa cel mult # de fișiere.}}",
   sources: "Surse",
   thinking: "Mă gândesc…",
   thoughtFor: "{n, plural, one {A gândit # secundă} few {A gândit # secunde} other {A gândit # de secunde}}",

@@ -29,10 +29,12 @@ const strings: Strings = {
   errorUpload: "Súbor {name} sa nepodarilo nahrať.",
   fileTooLarge: "Súbor {name} je príliš veľký.",
   fileNotAccepted: "{name} nie je podporovaný typ súboru.",
-  tooManyFiles: "{n, plural, one {Môžete priložiť najviac # súbor.} few {Môžete priložiť najviac # súbory.} many {Môžete priložiť najviac # súboru.} other {Môžete priložiť najviac # súborov.}}",
+  tooManyFiles:
+    "{n, plural, one {Môžete priložiť najviac # súbor.} few {Môžete priložiť najviac # súbory.} many {Môžete priložiť najviac # súboru.} other {Môžete priložiť najviac # súborov.}}",
   sources: "Zdroje",
   thinking: "Premýšľam…",
-  thoughtFor: "{n, plural, one {Premýšľanie: # sekunda} few {Premýšľanie: # sekundy} many {Premýšľanie: # sekundy} other {Premýšľanie: # sekúnd}}",
+  thoughtFor:
+    "{n, plural, one {Premýšľanie: # sekunda} few {Premýšľanie: # sekundy} many {Premýšľanie: # sekundy} other {Premýšľanie: # sekúnd}}",
   untitled: "Nová konverzácia",
   rename: "Premenovať",
   delete: "Odstrániť",

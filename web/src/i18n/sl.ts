@@ -29,10 +29,12 @@ const strings: Strings = {
   errorUpload: "Datoteke {name} ni bilo mogoče naložiti.",
   fileTooLarge: "Datoteka {name} je prevelika.",
   fileNotAccepted: "{name} ni podprta vrsta datoteke.",
-  tooManyFiles: "{n, plural, one {Priložite lahko največ # datoteko.} two {Priložite lahko največ # datoteki.} few {Priložite lahko največ # datoteke.} other {Priložite lahko največ # datotek.}}",
+  tooManyFiles:
+    "{n, plural, one {Priložite lahko največ # datoteko.} two {Priložite lahko največ # datoteki.} few {Priložite lahko največ # datoteke.} other {Priložite lahko največ # datotek.}}",
   sources: "Viri",
   thinking: "Razmišljam…",
-  thoughtFor: "{n, plural, one {Razmišljanje: # sekunda} two {Razmišljanje: # sekundi} few {Razmišljanje: # sekunde} other {Razmišljanje: # sekund}}",
+  thoughtFor:
+    "{n, plural, one {Razmišljanje: # sekunda} two {Razmišljanje: # sekundi} few {Razmišljanje: # sekunde} other {Razmišljanje: # sekund}}",
   untitled: "Nov pogovor",
   rename: "Preimenuj",
   delete: "Izbriši",

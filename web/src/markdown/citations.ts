@@ -13,8 +13,7 @@ export type Citations = {
   groups: number[][];
 };
 
-const sourceKey = (s: Source): string =>
-  s.type === "url" ? `u:${s.url}` : s.type === "file" ? `f:${s.filename}:${s.title}` : `e:${s.id}`;
+const sourceKey = (s: Source): string => (s.type === "url" ? `u:${s.url}` : s.type === "file" ? `f:${s.filename}:${s.title}` : `e:${s.id}`);
 
 export function collectCitations(text: string, annotations: Annotation[] | undefined): Citations {
   const sources: Source[] = [];

@@ -3,8 +3,8 @@
 // their sanitized HTML is cached; each update parses only from the start of the last,
 // still-open block. The whole text is re-parsed only if it stops being an append.
 import { parseLocated } from "./blocks";
-import { renderBlock } from "./render";
 import type { InlineContext } from "./inline";
+import { renderBlock } from "./render";
 
 /** Turns rendered blocks into their final (sanitized) HTML, all in one call. */
 export type Finish = (blocks: string[]) => string[];

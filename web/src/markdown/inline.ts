@@ -185,9 +185,10 @@ export function renderInline(src: string, ctx: InlineContext = {}): string {
       const [href, title, end] = dest;
       if (img) {
         const url = safeUrl(href);
-        out += url && !url.toLowerCase().startsWith("chatkit-link:") && !url.toLowerCase().startsWith("mailto:")
-          ? `<img src="${escapeHtml(url)}" alt="${escapeHtml(label)}"${title ? ` title="${escapeHtml(title)}"` : ""}>`
-          : escapeHtml(label);
+        out +=
+          url && !url.toLowerCase().startsWith("chatkit-link:") && !url.toLowerCase().startsWith("mailto:")
+            ? `<img src="${escapeHtml(url)}" alt="${escapeHtml(label)}"${title ? ` title="${escapeHtml(title)}"` : ""}>`
+            : escapeHtml(label);
       } else {
         out += link(href, renderInline(label, ctx), title);
       }

@@ -2,7 +2,7 @@
 // (<pre data-lang>, <div class="ck-math" data-display>) that the view enhances after
 // mounting: a copy button, lazy highlighting, lazy KaTeX.
 import type { Block } from "./blocks";
-import { escapeHtml, renderInline, type InlineContext } from "./inline";
+import { escapeHtml, type InlineContext, renderInline } from "./inline";
 
 export function renderBlock(b: Block, ctx: InlineContext, tight = false): string {
   switch (b.t) {

@@ -127,11 +127,7 @@ export class Transport {
     }
   }
 
-  async json<K extends JsonRequestType>(
-    type: K,
-    params: JsonRequestMap[K][0],
-    signal?: AbortSignal,
-  ): Promise<JsonRequestMap[K][1]> {
+  async json<K extends JsonRequestType>(type: K, params: JsonRequestMap[K][0], signal?: AbortSignal): Promise<JsonRequestMap[K][1]> {
     const res = await this.post({ type, params }, "application/json", signal);
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as JsonRequestMap[K][1];
@@ -163,7 +159,13 @@ export class Transport {
   async upload(
     url: string,
     file: File,
-    opts: { method?: "POST" | "PUT"; headers?: Record<string, string>; onProgress?: UploadProgress; signal?: AbortSignal; viaFetch?: typeof fetch },
+    opts: {
+      method?: "POST" | "PUT";
+      headers?: Record<string, string>;
+      onProgress?: UploadProgress;
+      signal?: AbortSignal;
+      viaFetch?: typeof fetch;
+    },
   ): Promise<unknown> {
     const put = opts.method === "PUT";
     let body: Blob | FormData = file;
@@ -207,13 +209,23 @@ export class Transport {
   }
 
   /** Direct strategy: POST to `uploadUrl`, which answers with the Attachment. */
-  uploadDirect(uploadUrl: string, file: File, onProgress: UploadProgress, signal: AbortSignal, viaFetch?: typeof fetch): Promise<Attachment> {
+  uploadDirect(
+    uploadUrl: string,
+    file: File,
+    onProgress: UploadProgress,
+    signal: AbortSignal,
+    viaFetch?: typeof fetch,
+  ): Promise<Attachment> {
     return this.upload(uploadUrl, file, { onProgress, signal, viaFetch }) as Promise<Attachment>;
   }
 
   /** Two-phase strategy: `attachments.create`, then send the bytes to its upload descriptor. */
   async uploadTwoPhase(file: File, onProgress: UploadProgress, signal: AbortSignal): Promise<Attachment> {
-    const created = await this.json("attachments.create", { name: file.name, size: file.size, mime_type: file.type || "application/octet-stream" }, signal);
+    const created = await this.json(
+      "attachments.create",
+      { name: file.name, size: file.size, mime_type: file.type || "application/octet-stream" },
+      signal,
+    );
     const d = created.upload_descriptor;
     if (d) await this.upload(d.url, file, { method: d.method, headers: d.headers ?? {}, onProgress, signal });
     else onProgress(1);

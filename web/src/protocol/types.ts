@@ -1,13 +1,10 @@
 // The ChatKit wire protocol as the element sees it. Field names are the contract.
 // Everything here arrives from the server and is treated as untrusted data.
-import type { WidgetRoot, WidgetComponent } from "../widgets/types";
+import type { WidgetComponent, WidgetRoot } from "../widgets/types";
 
 export type Page<T> = { data: T[]; has_more: boolean; after?: string | null };
 
-export type ThreadStatus =
-  | { type: "active" }
-  | { type: "locked"; reason?: string }
-  | { type: "closed"; reason?: string };
+export type ThreadStatus = { type: "active" } | { type: "locked"; reason?: string } | { type: "closed"; reason?: string };
 
 export type ThreadMetadata = {
   id: string;
@@ -200,9 +197,6 @@ export type JsonRequestMap = {
   "threads.update": [{ thread_id: string; title: string }, ThreadMetadata];
   "threads.delete": [{ thread_id: string }, object];
   "input.transcribe": [{ audio_base64: string; mime_type: string }, { text: string }];
-  "threads.sync_custom_action": [
-    { thread_id: string; item_id: string | null; action: WireAction },
-    { updated_item?: ThreadItem },
-  ];
+  "threads.sync_custom_action": [{ thread_id: string; item_id: string | null; action: WireAction }, { updated_item?: ThreadItem }];
 };
 export type JsonRequestType = keyof JsonRequestMap;

@@ -123,9 +123,16 @@ export class ChatController {
     this.configureTransport(next.api);
     const table = resolveLocale(next.locale).table;
     if (stringsFor(table) !== this.locale.peek().strings || table !== "en") {
-      void loadStrings(table).then(() => this.tablesLoaded.value++, (e: unknown) => this.reportError(e));
+      void loadStrings(table).then(
+        () => this.tablesLoaded.value++,
+        (e: unknown) => this.reportError(e),
+      );
     }
-    if (prevTools !== next.composer.tools && this.composer.toolId.value && !next.composer.tools.some((t) => t.id === this.composer.toolId.value)) {
+    if (
+      prevTools !== next.composer.tools &&
+      this.composer.toolId.value &&
+      !next.composer.tools.some((t) => t.id === this.composer.toolId.value)
+    ) {
       this.selectTool(null);
     }
     const models = next.composer.models;
@@ -238,7 +245,10 @@ export class ChatController {
       return;
     }
     await this.runTurns({
-      request: { type: "threads.custom_action", params: { thread_id: threadId, item_id: itemId ?? null, action: { type: action.type, payload: action.payload } } },
+      request: {
+        type: "threads.custom_action",
+        params: { thread_id: threadId, item_id: itemId ?? null, action: { type: action.type, payload: action.payload } },
+      },
     });
   }
 
@@ -298,7 +308,12 @@ export class ChatController {
 
   // --- turns ---------------------------------------------------------------------------
 
-  private async send(d: { content: UserMessageContent[]; attachments: Attachment[]; quoted?: string | undefined; inference: InferenceOptions }): Promise<void> {
+  private async send(d: {
+    content: UserMessageContent[];
+    attachments: Attachment[];
+    quoted?: string | undefined;
+    inference: InferenceOptions;
+  }): Promise<void> {
     const input: UserMessageInput = {
       content: d.content,
       attachments: d.attachments.map((a) => a.id),
@@ -405,7 +420,11 @@ export class ChatController {
     if (!threadId) return;
     if (action.streaming === false) {
       // Synchronous actions are plain requests: allowed while a reply streams.
-      const res = await this.ready("configured").json("threads.sync_custom_action", { thread_id: threadId, item_id: item.id, action: wire });
+      const res = await this.ready("configured").json("threads.sync_custom_action", {
+        thread_id: threadId,
+        item_id: item.id,
+        action: wire,
+      });
       if (res.updated_item) this.paced.apply({ type: "thread.item.replaced", item: res.updated_item });
       this.paced.flush();
       return;
@@ -474,9 +493,10 @@ export class ChatController {
   async openThreadFromHistory(threadId: string): Promise<void> {
     this.setView("chat");
     // A failed load is already shown in the thread and reported.
-    if (threadId !== this.threadId) await this.setThreadId(threadId).catch((e: unknown) => {
-      if (e instanceof BusyError || e instanceof NotConfiguredError) throw e;
-    });
+    if (threadId !== this.threadId)
+      await this.setThreadId(threadId).catch((e: unknown) => {
+        if (e instanceof BusyError || e instanceof NotConfiguredError) throw e;
+      });
   }
 
   async renameThread(threadId: string, title: string): Promise<void> {

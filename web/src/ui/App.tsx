@@ -1,14 +1,15 @@
 // The element's UI root inside its shadow root: theme variables, direction, the header,
 // the history or chat view, the composer, and the live region for replies.
-import styles from "./styles.css?inline";
+
 import type { ChatController } from "../state/controller";
 import { Composer } from "./Composer";
 import { ControllerContext, useController, useStrings } from "./context";
 import { Header } from "./Header";
 import { History } from "./History";
 import { StartScreen } from "./StartScreen";
-import { themeStyle } from "./theme";
+import styles from "./styles.css?inline";
 import { ThreadView } from "./ThreadView";
+import { themeStyle } from "./theme";
 
 function Main() {
   const c = useController();

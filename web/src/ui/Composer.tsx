@@ -1,8 +1,9 @@
 // The composer area: a transient toast, then the composer form (see composer/), or in
 // its place a closed thread's banner or a pending structured-input question; and the
 // disclaimer under it. A locked thread disables the form, with the reason as placeholder.
-import { useController, useStrings } from "./context";
+
 import { ComposerForm } from "./composer/ComposerForm";
+import { useController, useStrings } from "./context";
 import { Icon } from "./icons";
 import { Markdown } from "./Markdown";
 import { StructuredInputForm } from "./StructuredInputForm";

@@ -9,7 +9,12 @@ import type { WidgetRoot } from "../widgets/types";
 import { useController } from "./context";
 import { useWidgetHost, Widget } from "./LazyWidget";
 
-export const entityOf = (s: EntitySource): Entity => ({ id: s.id, title: s.title, interactive: true, data: s.data as Record<string, string> });
+export const entityOf = (s: EntitySource): Entity => ({
+  id: s.id,
+  title: s.title,
+  interactive: true,
+  data: s.data as Record<string, string>,
+});
 
 export function EntityPreview({ entity, class: cls, style }: { entity: Entity | undefined; class?: string; style?: CSSProperties }) {
   const c = useController();
@@ -20,7 +25,10 @@ export function EntityPreview({ entity, class: cls, style }: { entity: Entity | 
     setPreview(null);
     if (!entity?.interactive || !onRequestPreview) return;
     let live = true;
-    void onRequestPreview(entity).then((r) => live && setPreview(r?.preview ?? null), () => {});
+    void onRequestPreview(entity).then(
+      (r) => live && setPreview(r?.preview ?? null),
+      () => {},
+    );
     return () => {
       live = false;
     };

@@ -22,7 +22,13 @@ export function Header() {
           </button>
         )}
         {inHistory && (
-          <button type="button" class="ck-icon-btn" aria-label={t.closeHistory} title={t.closeHistory} onClick={() => void c.fromUi(() => c.hideHistory())}>
+          <button
+            type="button"
+            class="ck-icon-btn"
+            aria-label={t.closeHistory}
+            title={t.closeHistory}
+            onClick={() => void c.fromUi(() => c.hideHistory())}
+          >
             <Icon name="chevron-left" size={18} />
           </button>
         )}
@@ -32,11 +38,25 @@ export function Header() {
       </h2>
       <div class="ck-header-side ck-header-end">
         {!inHistory && opts.history.enabled && (
-          <button type="button" class="ck-icon-btn" aria-label={t.history} title={t.history} data-action="history" onClick={() => void c.fromUi(() => c.showHistory())}>
+          <button
+            type="button"
+            class="ck-icon-btn"
+            aria-label={t.history}
+            title={t.history}
+            data-action="history"
+            onClick={() => void c.fromUi(() => c.showHistory())}
+          >
             <Icon name="history" size={18} />
           </button>
         )}
-        <button type="button" class="ck-icon-btn" aria-label={t.newChat} title={t.newChat} data-action="new-chat" onClick={() => c.newThread()}>
+        <button
+          type="button"
+          class="ck-icon-btn"
+          aria-label={t.newChat}
+          title={t.newChat}
+          data-action="new-chat"
+          onClick={() => c.newThread()}
+        >
           <Icon name="compose" size={18} />
         </button>
         {right && (

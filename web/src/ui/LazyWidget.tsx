@@ -24,7 +24,11 @@ export function useWidgetHost({ action, blocked }: Pick<WidgetHost, "action" | "
     // A widget in the other scheme keeps the page's greys and accent, not its surface
     // colours (those are chosen for the page's own scheme).
     schemeVariables: (scheme) =>
-      themeVariables(scheme === (theme.colorScheme ?? "light") ? theme : { ...theme, colorScheme: scheme, color: { ...theme.color, surface: undefined } }),
+      themeVariables(
+        scheme === (theme.colorScheme ?? "light")
+          ? theme
+          : { ...theme, colorScheme: scheme, color: { ...theme.color, surface: undefined } },
+      ),
   };
 }
 

@@ -1,15 +1,16 @@
 // Renders (streaming) Markdown: one DOM subtree per top-level block, so a delta only
 // touches the last block. Blocks are sanitized HTML; after each block mounts it gets its
 // enhancements (code copy buttons, lazy math). Clicks are handled by delegation.
-import { memo } from "./memo";
+
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { parseDeeplink } from "../events";
-import { citationHtml, collectCitations, type Citations } from "../markdown/citations";
+import { type Citations, citationHtml, collectCitations } from "../markdown/citations";
 import { IncrementalMarkdown, renderMarkdown } from "../markdown/incremental";
 import { sanitizeMarkdownBlocks, sanitizeMarkdownHtml } from "../markdown/sanitize";
 import type { Annotation, Source } from "../protocol/types";
 import { useController, useImagePolicy, useStrings } from "./context";
 import { renderMath } from "./math";
+import { memo } from "./memo";
 import { useNearViewport } from "./nearViewport";
 
 type Props = {
@@ -89,9 +90,8 @@ export function Markdown({ text, annotations, streaming, onCitation, onCitationH
   const [box, near] = useNearViewport<HTMLDivElement>(streamed.current);
   const parser = useMemo(
     () =>
-      new IncrementalMarkdown(
-        { citation: (g) => (citations.current ? citationHtml(citations.current, g) : "") },
-        (blocks) => sanitizeMarkdownBlocks(blocks, imageHosts),
+      new IncrementalMarkdown({ citation: (g) => (citations.current ? citationHtml(citations.current, g) : "") }, (blocks) =>
+        sanitizeMarkdownBlocks(blocks, imageHosts),
       ),
     [hostsKey],
   );

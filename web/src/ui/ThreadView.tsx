@@ -1,14 +1,15 @@
 // The scrolling thread: items in order, end-of-turn actions, notices, the error with
 // Retry, the live progress line; older items load when scrolled to the top.
-import { memo } from "./memo";
+
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import type { ThreadItem, WidgetItem } from "../protocol/types";
-import { useWidgetHost, Widget } from "./LazyWidget";
 import { useController, useStrings } from "./context";
 import { AssistantMessage } from "./items/AssistantMessage";
 import { ErrorView, GeneratedImageView, NoticeView, ProgressView, TurnActions } from "./items/Misc";
 import { UserMessage } from "./items/UserMessage";
 import { TaskItemView, WorkflowView } from "./items/Workflow";
+import { useWidgetHost, Widget } from "./LazyWidget";
+import { memo } from "./memo";
 
 const NEAR_BOTTOM = 80;
 /** Items that end a turn without an answer to copy or rate. */
@@ -142,14 +143,20 @@ export function ThreadView() {
         {items.map((item) => (
           <div class="ck-item" key={item.id}>
             <Item item={item} live={streaming && item.id === lastId} streaming={streaming} />
-            {turnEnds.has(item.id) && !(streaming && item.id === lastId) && !NO_ACTIONS.has(item.type) && <TurnActions lastItemId={item.id} userId={turnEnds.get(item.id) ?? null} />}
+            {turnEnds.has(item.id) && !(streaming && item.id === lastId) && !NO_ACTIONS.has(item.type) && (
+              <TurnActions lastItemId={item.id} userId={turnEnds.get(item.id) ?? null} />
+            )}
             {trailing(item.id)}
           </div>
         ))}
         {streaming && chat.progress && <ProgressView progress={chat.progress} />}
         {streaming && !chat.progress && items[items.length - 1]?.type === "user_message" && (
           <div class="ck-progress" role="status">
-            <span class="ck-dots" aria-hidden="true"><i /><i /><i /></span>
+            <span class="ck-dots" aria-hidden="true">
+              <i />
+              <i />
+              <i />
+            </span>
             <span class="ck-sr-only">{t.thinking}</span>
           </div>
         )}

@@ -1,7 +1,8 @@
 // `lucide:<name>` icons: each name's drawing comes from one of the lazy chunks that
 // vite.lucide.ts builds from the Lucide set, fetched on first use and cached.
-import { useEffect, useState } from "preact/hooks";
+
 import { loadLucideShard } from "virtual:lucide-icons";
+import { useEffect, useState } from "preact/hooks";
 import { decodeLucide, type LucideNode, lucideShard } from "./lucideFormat";
 
 const shards = new Map<number, Promise<Record<string, string>>>();

@@ -32,7 +32,12 @@ export function renderMath(root: HTMLElement): void {
     }
     for (const el of nodes) {
       const tex = el.dataset.tex ?? "";
-      const html = k.renderToString(tex, { displayMode: el.hasAttribute("data-display"), throwOnError: false, trust: false, strict: "ignore" });
+      const html = k.renderToString(tex, {
+        displayMode: el.hasAttribute("data-display"),
+        throwOnError: false,
+        trust: false,
+        strict: "ignore",
+      });
       el.innerHTML = sanitizeMathHtml(html);
       el.dataset.rendered = "";
     }

@@ -81,8 +81,12 @@ export function themeVariables(theme: ThemeOption): Record<string, string> {
     "--ck-r-control": radius[3],
     "--ck-space": String(density),
     "--ck-font-size": `${base}px`,
-    "--ck-font": typo.fontFamily ? cssValue(typo.fontFamily) : 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
-    "--ck-font-mono": typo.fontFamilyMono ? cssValue(typo.fontFamilyMono) : 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+    "--ck-font": typo.fontFamily
+      ? cssValue(typo.fontFamily)
+      : 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
+    "--ck-font-mono": typo.fontFamilyMono
+      ? cssValue(typo.fontFamilyMono)
+      : 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
     "--ck-hl-keyword": dark ? "#c792ea" : "#8839ef",
     "--ck-hl-string": dark ? "#a5d6a7" : "#2a7e3b",
     "--ck-hl-number": dark ? "#f7a56b" : "#b35900",

@@ -2,8 +2,8 @@
 // callback, and let the keyboard pick a result.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Command, Entity } from "../options";
-import type { ChatController } from "../state/controller";
 import { entityToTag, tagText } from "../state/composer";
+import type { ChatController } from "../state/controller";
 import type { PopupOption } from "./Popup";
 
 type Mode = { kind: "mention" | "command"; query: string; start: number } | null;

@@ -112,13 +112,23 @@ export function Calendar({ anchor, value, min, max, side, align, onPick, onClose
   return (
     <div ref={popup} popover="manual" class="ckw-popup ckw-calendar" role="dialog" aria-label={month.format(focus)} onKeyDown={onKeyDown}>
       <div class="ckw-calendar-head">
-        <button type="button" class="ckw-calendar-nav" aria-label={month.format(addMonths(focus, -1))} onClick={() => setFocus(addMonths(focus, -1))}>
+        <button
+          type="button"
+          class="ckw-calendar-nav"
+          aria-label={month.format(addMonths(focus, -1))}
+          onClick={() => setFocus(addMonths(focus, -1))}
+        >
           <Icon name="chevron-left" size={16} />
         </button>
         <span class="ckw-calendar-month" aria-live="polite">
           {month.format(focus)}
         </span>
-        <button type="button" class="ckw-calendar-nav" aria-label={month.format(addMonths(focus, 1))} onClick={() => setFocus(addMonths(focus, 1))}>
+        <button
+          type="button"
+          class="ckw-calendar-nav"
+          aria-label={month.format(addMonths(focus, 1))}
+          onClick={() => setFocus(addMonths(focus, 1))}
+        >
           <Icon name="chevron-right" size={16} />
         </button>
       </div>

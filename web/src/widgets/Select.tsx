@@ -7,8 +7,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "../ui/icons";
 import type { NodeProps } from "./components";
 import { controlClass } from "./field";
-import { useChangeAction } from "./fields";
 import { useFieldIds } from "./fieldIds";
+import { useChangeAction } from "./fields";
 import { useHost } from "./host";
 import { list, str } from "./props";
 
@@ -53,7 +53,9 @@ function place(popup: HTMLElement, anchor: HTMLElement): void {
   const below = window.innerHeight - rect.bottom - GAP;
   const top = below >= height || below >= rect.top ? rect.bottom + GAP : Math.max(GAP, rect.top - GAP - height);
   popup.style.top = `${top}px`;
-  popup.style.left = rtl ? `${Math.max(GAP, rect.right - popup.offsetWidth)}px` : `${Math.min(rect.left, window.innerWidth - popup.offsetWidth - GAP)}px`;
+  popup.style.left = rtl
+    ? `${Math.max(GAP, rect.right - popup.offsetWidth)}px`
+    : `${Math.min(rect.left, window.innerWidth - popup.offsetWidth - GAP)}px`;
 }
 
 export function Select({ node }: NodeProps) {
@@ -158,7 +160,12 @@ export function Select({ node }: NodeProps) {
     }
   };
 
-  const combobox = { role: "combobox" as const, "aria-expanded": open, "aria-controls": listId, "aria-activedescendant": open && active >= 0 ? optionId(active) : undefined };
+  const combobox = {
+    role: "combobox" as const,
+    "aria-expanded": open,
+    "aria-controls": listId,
+    "aria-activedescendant": open && active >= 0 ? optionId(active) : undefined,
+  };
   return (
     <div ref={wrap} class={`ckw-select${node.block ? " ckw-block" : ""}`} aria-busy={loading || undefined}>
       <input type="hidden" name={name} value={value} disabled={disabled} />
@@ -174,11 +181,18 @@ export function Select({ node }: NodeProps) {
         onClick={() => (open ? hide(true) : show())}
         onKeyDown={onKey}
       >
-        <span class={`ckw-select-value${selected ? "" : " ckw-placeholder"}`}>{selected?.label ?? str(node.placeholder) ?? host.strings.select}</span>
+        <span class={`ckw-select-value${selected ? "" : " ckw-placeholder"}`}>
+          {selected?.label ?? str(node.placeholder) ?? host.strings.select}
+        </span>
         {loading ? <span class="ck-spinner" aria-hidden="true" /> : <Icon name="chevron-down" size={14} />}
       </button>
       {node.clearable === true && selected && !disabled && (
-        <button type="button" class="ckw-clear ckw-select-clear" aria-label={host.strings.clear} onClick={() => choose({ value: "", label: "", disabled: false })}>
+        <button
+          type="button"
+          class="ckw-clear ckw-select-clear"
+          aria-label={host.strings.clear}
+          onClick={() => choose({ value: "", label: "", disabled: false })}
+        >
           <Icon name="close" size={12} />
         </button>
       )}

@@ -2,7 +2,7 @@
 // <thead>) and Table.Cell (colSpan, rowSpan, align, vAlign, width, padding, colSize).
 import { Children, childKey, Node, type NodeProps } from "./components";
 import { num, oneOf } from "./props";
-import { size, spacing, type Css } from "./style";
+import { type Css, size, spacing } from "./style";
 import { childrenOf } from "./tree";
 import type { WidgetNode } from "./types";
 
@@ -27,7 +27,13 @@ export function cellStyle(node: WidgetNode): Css {
 function Cell({ node, header }: NodeProps & { header: boolean }) {
   const Tag = header ? "th" : "td";
   return (
-    <Tag class="ckw-cell" scope={header ? "col" : undefined} colSpan={span(node.colSpan)} rowSpan={span(node.rowSpan)} style={cellStyle(node)}>
+    <Tag
+      class="ckw-cell"
+      scope={header ? "col" : undefined}
+      colSpan={span(node.colSpan)}
+      rowSpan={span(node.rowSpan)}
+      style={cellStyle(node)}
+    >
       <Children node={node} />
     </Tag>
   );

@@ -11,7 +11,11 @@ export function Badge({ node }: NodeProps) {
   const tone = oneOf(node.color, BADGE_COLORS) ?? "secondary";
   const variant = oneOf(node.variant, ["solid", "soft", "outline"] as const) ?? "soft";
   const size = oneOf(node.size, ["sm", "md", "lg"] as const) ?? "sm";
-  return <span class={`ckw-badge ckw-tone-${tone} ckw-${variant} ckw-badge-${size}${node.pill ? " ckw-pill" : ""}`}>{str(node.label) ?? ""}</span>;
+  return (
+    <span class={`ckw-badge ckw-tone-${tone} ckw-${variant} ckw-badge-${size}${node.pill ? " ckw-pill" : ""}`}>
+      {str(node.label) ?? ""}
+    </span>
+  );
 }
 
 export const ICON_SIZES: Record<string, number> = { xs: 12, sm: 14, md: 16, lg: 18, xl: 20, "2xl": 24, "3xl": 32 };

@@ -3,14 +3,14 @@
 // change actions (`onChangeAction`) send the control's value under its name.
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Icon } from "../ui/icons";
-import { Calendar } from "./Calendar";
 import { useFire } from "./actions";
+import { Calendar } from "./Calendar";
 import type { NodeProps } from "./components";
 import { controlClass, Field, gutter, invalidProps, useFieldError } from "./field";
 import { useFieldIds } from "./fieldIds";
 import { patternMatcher } from "./form";
-import { alignOf, sideOf } from "./placement";
 import { actionProp, useHost } from "./host";
+import { alignOf, sideOf } from "./placement";
 import { list, num, oneOf, str } from "./props";
 import type { Css } from "./style";
 import type { ActionConfig } from "./types";
@@ -127,7 +127,9 @@ export function Input(props: NodeProps) {
 export function Textarea(props: NodeProps) {
   const { node } = props;
   const rows = num(node.rows) ?? 3;
-  return <TextControl {...textProps(props, "outline")} multiline rows={rows} autoResize={node.autoResize === true} maxRows={num(node.maxRows)} />;
+  return (
+    <TextControl {...textProps(props, "outline")} multiline rows={rows} autoResize={node.autoResize === true} maxRows={num(node.maxRows)} />
+  );
 }
 
 /** A control's change action: fired with the new value under the control's name. */

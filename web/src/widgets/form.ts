@@ -87,7 +87,9 @@ export function patternMatcher(pattern: string | undefined): ((value: string) =>
  */
 export function validateForm(form: HTMLFormElement): boolean {
   if (form.checkValidity()) return true;
-  const first = Array.from(form.elements).find((el) => el instanceof HTMLElement && "validity" in el && !(el as HTMLInputElement).validity.valid);
+  const first = Array.from(form.elements).find(
+    (el) => el instanceof HTMLElement && "validity" in el && !(el as HTMLInputElement).validity.valid,
+  );
   (first as HTMLElement | undefined)?.focus();
   return false;
 }

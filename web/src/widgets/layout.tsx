@@ -60,7 +60,11 @@ export function Divider({ node }: NodeProps) {
   return (
     <hr
       class={`ckw-divider${node.flush ? " ckw-flush" : ""}`}
-      style={{ borderTopColor: color(node.color, host.colorScheme, "border"), borderTopWidth: size(node.size), marginBlock: space(node.spacing) }}
+      style={{
+        borderTopColor: color(node.color, host.colorScheme, "border"),
+        borderTopWidth: size(node.size),
+        marginBlock: space(node.spacing),
+      }}
     />
   );
 }

@@ -8,7 +8,7 @@ import { buttonClass } from "./Button";
 import { Children, childKey, Node, type NodeProps } from "./components";
 import { actionProp, useHost } from "./host";
 import { num, obj, str } from "./props";
-import { border, boxStyle, color, type Css, spacing } from "./style";
+import { border, boxStyle, type Css, color, spacing } from "./style";
 import { childrenOf } from "./tree";
 import type { WidgetNode } from "./types";
 
@@ -21,7 +21,14 @@ function Status({ node }: NodeProps) {
   return (
     <div class="ckw-status">
       {favicon && imageAllowed(favicon) ? (
-        <img class={status.frame ? "ckw-favicon ckw-frame" : "ckw-favicon"} src={favicon} alt="" width={16} height={16} referrerpolicy="no-referrer" />
+        <img
+          class={status.frame ? "ckw-favicon ckw-frame" : "ckw-favicon"}
+          src={favicon}
+          alt=""
+          width={16}
+          height={16}
+          referrerpolicy="no-referrer"
+        />
       ) : (
         icon && <Icon name={icon} size={14} />
       )}
@@ -94,7 +101,10 @@ function Card({ node }: NodeProps) {
     </>
   );
   return (
-    <div class={`ckw-card ckw-card-${str(node.size) ?? "md"}`} style={{ background: color(node.background, host.colorScheme, "surface"), ...border(node.border, host.colorScheme) }}>
+    <div
+      class={`ckw-card ckw-card-${str(node.size) ?? "md"}`}
+      style={{ background: color(node.background, host.colorScheme, "surface"), ...border(node.border, host.colorScheme) }}
+    >
       <Status node={node} />
       {collapsed && (
         <button type="button" class="ckw-show-more" aria-expanded={peek} onClick={() => setPeek(!peek)}>

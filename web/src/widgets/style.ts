@@ -19,21 +19,48 @@ export const space = (v: unknown): string | undefined =>
   typeof v === "number" ? `calc(${v} * 0.25rem)` : typeof v === "string" ? cssValue(v) : undefined;
 
 const TEXT_TOKENS: Record<string, string> = {
-  prose: "var(--ck-text)", primary: "var(--ck-text)", emphasis: "var(--ck-text)",
-  secondary: "var(--ck-text-2)", tertiary: "var(--ck-text-3)",
-  success: "var(--ck-success)", warning: "var(--ck-warning)", danger: "var(--ck-danger)", info: "var(--ck-info)",
-  discovery: "var(--ck-discovery)", caution: "var(--ck-warning)",
+  prose: "var(--ck-text)",
+  primary: "var(--ck-text)",
+  emphasis: "var(--ck-text)",
+  secondary: "var(--ck-text-2)",
+  tertiary: "var(--ck-text-3)",
+  success: "var(--ck-success)",
+  warning: "var(--ck-warning)",
+  danger: "var(--ck-danger)",
+  info: "var(--ck-info)",
+  discovery: "var(--ck-discovery)",
+  caution: "var(--ck-warning)",
 };
 const SURFACE_TOKENS: Record<string, string> = {
-  surface: "var(--ck-bg)", "surface-secondary": "var(--ck-surface)", "surface-tertiary": "var(--ck-surface-2)",
-  "surface-elevated": "var(--ck-bg)", "surface-elevated-secondary": "var(--ck-surface)",
+  surface: "var(--ck-bg)",
+  "surface-secondary": "var(--ck-surface)",
+  "surface-tertiary": "var(--ck-surface-2)",
+  "surface-elevated": "var(--ck-bg)",
+  "surface-elevated-secondary": "var(--ck-surface)",
 };
 const BORDER_TOKENS: Record<string, string> = {
-  default: "var(--ck-border)", subtle: "var(--ck-border)", strong: "var(--ck-border-strong)",
+  default: "var(--ck-border)",
+  subtle: "var(--ck-border)",
+  strong: "var(--ck-border-strong)",
 };
 const HUES: Record<string, number> = {
-  red: 0, orange: 25, amber: 40, yellow: 50, lime: 85, green: 140, emerald: 155, teal: 175, cyan: 190,
-  sky: 200, blue: 217, indigo: 235, violet: 260, purple: 270, fuchsia: 295, pink: 330, rose: 350,
+  red: 0,
+  orange: 25,
+  amber: 40,
+  yellow: 50,
+  lime: 85,
+  green: 140,
+  emerald: 155,
+  teal: 175,
+  cyan: 190,
+  sky: 200,
+  blue: 217,
+  indigo: 235,
+  violet: 260,
+  purple: 270,
+  fuchsia: 295,
+  pink: 330,
+  rose: 350,
 };
 
 /** `blue-600` style primitives: hue by name, lightness by step. */
@@ -64,8 +91,18 @@ export function color(v: unknown, scheme: Scheme, kind: "text" | "surface" | "bo
 }
 
 const RADII: Record<string, string> = {
-  none: "0", "2xs": "2px", xs: "4px", sm: "6px", md: "8px", lg: "12px", xl: "16px", "2xl": "20px",
-  "3xl": "24px", "4xl": "32px", full: "9999px", "100%": "100%",
+  none: "0",
+  "2xs": "2px",
+  xs: "4px",
+  sm: "6px",
+  md: "8px",
+  lg: "12px",
+  xl: "16px",
+  "2xl": "20px",
+  "3xl": "24px",
+  "4xl": "32px",
+  full: "9999px",
+  "100%": "100%",
 };
 export const radius = (v: unknown): string | undefined => (typeof v === "string" ? RADII[v] : undefined);
 

@@ -1,14 +1,23 @@
 // Text components: Text (incl. `editable`), Title, Caption, Markdown, Label.
 import type { NodeProps } from "./components";
-import { TextControl } from "./fields";
 import { useFieldIds } from "./fieldIds";
+import { TextControl } from "./fields";
 import { useHost } from "./host";
 import { num, obj, oneOf, str } from "./props";
-import { color, type Css, type Scheme, size } from "./style";
+import { type Css, color, type Scheme, size } from "./style";
 import type { WidgetNode } from "./types";
 
 const TEXT_SIZES: Record<string, string> = { xs: "0.75em", sm: "0.875em", md: "1em", lg: "1.125em", xl: "1.25em" };
-const TITLE_SIZES: Record<string, string> = { sm: "1em", md: "1.125em", lg: "1.25em", xl: "1.5em", "2xl": "1.75em", "3xl": "2em", "4xl": "2.5em", "5xl": "3em" };
+const TITLE_SIZES: Record<string, string> = {
+  sm: "1em",
+  md: "1.125em",
+  lg: "1.25em",
+  xl: "1.5em",
+  "2xl": "1.75em",
+  "3xl": "2em",
+  "4xl": "2.5em",
+  "5xl": "3em",
+};
 const CAPTION_SIZES: Record<string, string> = { sm: "0.75em", md: "0.8125em", lg: "0.875em" };
 const WEIGHTS: Record<string, number> = { normal: 400, medium: 500, semibold: 600, bold: 700 };
 

@@ -101,7 +101,12 @@ function ModelPicker() {
   const models = c.options.value.composer.models;
   if (!models.length) return null;
   return (
-    <select class="ck-model" aria-label={t.model} value={c.composer.modelId.value ?? ""} onChange={(e) => (c.composer.modelId.value = e.currentTarget.value)}>
+    <select
+      class="ck-model"
+      aria-label={t.model}
+      value={c.composer.modelId.value ?? ""}
+      onChange={(e) => (c.composer.modelId.value = e.currentTarget.value)}
+    >
       {models.map((m) => (
         <option key={m.id} value={m.id} disabled={m.disabled} title={m.description}>
           {m.label}

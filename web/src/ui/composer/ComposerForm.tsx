@@ -68,7 +68,14 @@ export function ComposerForm({ locked, lockedReason }: { locked: boolean; locked
         onSend={send}
         onPasteFiles={attachEnabled ? addFiles : null}
       />
-      <ComposerBar locked={locked} canSend={canSend} attachEnabled={attachEnabled} addFiles={addFiles} startMention={ta.startMention} dictation={dictation} />
+      <ComposerBar
+        locked={locked}
+        canSend={canSend}
+        attachEnabled={attachEnabled}
+        addFiles={addFiles}
+        startMention={ta.startMention}
+        dictation={dictation}
+      />
     </form>
   );
 }

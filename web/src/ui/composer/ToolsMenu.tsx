@@ -34,16 +34,36 @@ export function ToolsMenu({ onAttach }: { onAttach: (() => void) | null }) {
   };
   return (
     <div class="ck-menu-anchor">
-      <button type="button" class="ck-icon-btn" aria-label={t.tools} title={t.tools} aria-haspopup="menu" aria-expanded={open} data-action="tools" onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        class="ck-icon-btn"
+        aria-label={t.tools}
+        title={t.tools}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        data-action="tools"
+        onClick={() => setOpen(!open)}
+      >
         <Icon name="plus" size={18} />
       </button>
       {open && (
-        <div class="ck-menu" role="menu" ref={menu} onKeyDown={onKeyDown} onFocusOut={(e) => !menu.current?.contains(e.relatedTarget as Node) && setOpen(false)}>
+        <div
+          class="ck-menu"
+          role="menu"
+          ref={menu}
+          onKeyDown={onKeyDown}
+          onFocusOut={(e) => !menu.current?.contains(e.relatedTarget as Node) && setOpen(false)}
+        >
           {onAttach && (
-            <button type="button" role="menuitem" class="ck-menu-item" onClick={() => {
+            <button
+              type="button"
+              role="menuitem"
+              class="ck-menu-item"
+              onClick={() => {
                 setOpen(false);
                 onAttach();
-              }}>
+              }}
+            >
               <Icon name="paperclip" /> {t.attach}
             </button>
           )}

@@ -1,10 +1,10 @@
 // An assistant message: its Markdown parts with inline citation markers, then the
 // collapsed list of every source the message cites.
 import { useRef, useState } from "preact/hooks";
-import type { Entity } from "../../options";
-import type { AssistantMessageItem, Source } from "../../protocol/types";
 import { collectCitations } from "../../markdown/citations";
 import { safeUrl } from "../../markdown/inline";
+import type { Entity } from "../../options";
+import type { AssistantMessageItem, Source } from "../../protocol/types";
 import { useController, useStrings } from "../context";
 import { EntityPreview, entityOf } from "../EntityPreview";
 import { Icon } from "../icons";
@@ -76,7 +76,9 @@ export function AssistantMessage({ item, streaming }: { item: AssistantMessageIt
           onCitationHover={c.options.value.entities.onRequestPreview ? onCitationHover : undefined}
         />
       ))}
-      {preview && <EntityPreview entity={preview.entity} class="ck-preview-pop" style={{ left: `${preview.left}px`, top: `${preview.top}px` }} />}
+      {preview && (
+        <EntityPreview entity={preview.entity} class="ck-preview-pop" style={{ left: `${preview.left}px`, top: `${preview.top}px` }} />
+      )}
       {all.length > 0 && (
         <details class="ck-sources" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
           <summary>

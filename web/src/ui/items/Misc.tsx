@@ -1,12 +1,13 @@
 // The smaller thread pieces: generated images, notices, errors, progress, and the
 // end-of-turn actions (copy, feedback, retry).
-import { memo } from "../memo";
+
 import { useState } from "preact/hooks";
 import type { GeneratedImageItem, ThreadItem } from "../../protocol/types";
 import type { Notice, Progress, TurnError } from "../../state/reducer";
 import { useController, useImagePolicy, useStrings } from "../context";
 import { Icon } from "../icons";
 import { Markdown } from "../Markdown";
+import { memo } from "../memo";
 
 export function GeneratedImageView({ item }: { item: GeneratedImageItem }) {
   const t = useStrings();
@@ -16,7 +17,11 @@ export function GeneratedImageView({ item }: { item: GeneratedImageItem }) {
   const ok = url && (url.startsWith("data:image/") || images.allowed(url));
   return (
     <figure class="ck-generated" data-item-id={item.id}>
-      {ok ? <img src={url} alt="" class={progress !== undefined && progress < 1 ? "ck-partial" : undefined} /> : <div class="ck-image-placeholder ck-shimmer" />}
+      {ok ? (
+        <img src={url} alt="" class={progress !== undefined && progress < 1 ? "ck-partial" : undefined} />
+      ) : (
+        <div class="ck-image-placeholder ck-shimmer" />
+      )}
       {progress !== undefined && progress < 1 && (
         <figcaption>
           <progress value={progress} max={1} aria-label={t.generatingImage} /> {t.generatingImage}
@@ -94,17 +99,46 @@ export const TurnActions = memo(function TurnActions({ lastItemId, userId }: { l
       </button>
       {feedback && (
         <>
-          <button type="button" class="ck-icon-btn" aria-label={t.goodResponse} title={t.goodResponse} aria-pressed={given === "positive"} data-action="feedback-positive" disabled={!!given} onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "positive"))}>
+          <button
+            type="button"
+            class="ck-icon-btn"
+            aria-label={t.goodResponse}
+            title={t.goodResponse}
+            aria-pressed={given === "positive"}
+            data-action="feedback-positive"
+            disabled={!!given}
+            onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "positive"))}
+          >
             <Icon name="thumbs-up" />
           </button>
-          <button type="button" class="ck-icon-btn" aria-label={t.badResponse} title={t.badResponse} aria-pressed={given === "negative"} data-action="feedback-negative" disabled={!!given} onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "negative"))}>
+          <button
+            type="button"
+            class="ck-icon-btn"
+            aria-label={t.badResponse}
+            title={t.badResponse}
+            aria-pressed={given === "negative"}
+            data-action="feedback-negative"
+            disabled={!!given}
+            onClick={() => void c.fromUi(() => c.sendFeedback(ids(), "negative"))}
+          >
             <Icon name="thumbs-down" />
           </button>
-          {given && <span class="ck-muted ck-feedback-thanks" role="status">{t.feedbackThanks}</span>}
+          {given && (
+            <span class="ck-muted ck-feedback-thanks" role="status">
+              {t.feedbackThanks}
+            </span>
+          )}
         </>
       )}
       {retry && userId && (
-        <button type="button" class="ck-icon-btn" aria-label={t.retry} title={t.retry} data-action="retry" onClick={() => void c.fromUi(() => c.retryFrom(userId))}>
+        <button
+          type="button"
+          class="ck-icon-btn"
+          aria-label={t.retry}
+          title={t.retry}
+          data-action="retry"
+          onClick={() => void c.fromUi(() => c.retryFrom(userId))}
+        >
           <Icon name="reload" />
         </button>
       )}

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import type { Entity } from "../../options";
-import type { Attachment, UserMessageItem, InputTagContent } from "../../protocol/types";
+import type { Attachment, InputTagContent, UserMessageItem } from "../../protocol/types";
 import { useController, useStrings } from "../context";
 import { EntityPreview } from "../EntityPreview";
 import { Icon } from "../icons";
@@ -20,11 +20,24 @@ export function AttachmentChip({ a }: { a: Pick<Attachment, "name" | "mime_type"
 /** An interactive tag: clickable, and previewed (onRequestPreview) while hovered or focused. */
 function InteractiveTag({ part, onEntity }: { part: InputTagContent; onEntity: ((e: Entity) => void) | undefined }) {
   const [shown, setShown] = useState(false);
-  const entity: Entity = { id: part.id, title: part.text, interactive: true, group: part.group ?? undefined, data: part.data as Record<string, string> };
+  const entity: Entity = {
+    id: part.id,
+    title: part.text,
+    interactive: true,
+    group: part.group ?? undefined,
+    data: part.data as Record<string, string>,
+  };
   const show = (): void => setShown(true);
   const hide = (): void => setShown(false);
   return (
-    <span class="ck-tag-anchor" onPointerEnter={show} onPointerLeave={hide} onFocusIn={show} onFocusOut={hide} onKeyDown={(e) => e.key === "Escape" && hide()}>
+    <span
+      class="ck-tag-anchor"
+      onPointerEnter={show}
+      onPointerLeave={hide}
+      onFocusIn={show}
+      onFocusOut={hide}
+      onKeyDown={(e) => e.key === "Escape" && hide()}
+    >
       {onEntity ? (
         <button type="button" class="ck-tag ck-tag-interactive" onClick={() => onEntity(entity)}>
           @{part.text}
@@ -61,7 +74,9 @@ export function UserMessage({ item }: { item: UserMessageItem }) {
             part.interactive && (onEntity || onRequestPreview) ? (
               <InteractiveTag key={i} part={part} onEntity={onEntity} />
             ) : (
-              <span key={i} class="ck-tag">@{part.text}</span>
+              <span key={i} class="ck-tag">
+                @{part.text}
+              </span>
             )
           ) : (
             <span key={i}>{part.text}</span>

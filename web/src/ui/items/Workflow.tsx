@@ -19,7 +19,15 @@ export function TaskView({ task }: { task: Task }) {
   return (
     <div class={`ck-task-row ck-task-${status}`}>
       <span class="ck-task-status" aria-hidden="true">
-        {status === "loading" ? <span class="ck-spinner" /> : status === "complete" ? <Icon name="check" size={14} /> : task.type === "custom" && task.icon ? <Icon name={task.icon} size={14} /> : <Icon name="dot" size={14} />}
+        {status === "loading" ? (
+          <span class="ck-spinner" />
+        ) : status === "complete" ? (
+          <Icon name="check" size={14} />
+        ) : task.type === "custom" && task.icon ? (
+          <Icon name={task.icon} size={14} />
+        ) : (
+          <Icon name="dot" size={14} />
+        )}
       </span>
       <div class="ck-task-body">
         {taskTitle(task) && <div class="ck-task-title">{taskTitle(task)}</div>}
@@ -28,7 +36,15 @@ export function TaskView({ task }: { task: Task }) {
         {task.type === "web_search" && task.sources.length > 0 && (
           <ul class="ck-task-sources">
             {task.sources.map((s, i) => (
-              <li key={i}>{safeUrl(s.url) ? <a href={safeUrl(s.url)!} target="_blank" rel="noopener noreferrer">{s.title || s.url}</a> : s.title}</li>
+              <li key={i}>
+                {safeUrl(s.url) ? (
+                  <a href={safeUrl(s.url)!} target="_blank" rel="noopener noreferrer">
+                    {s.title || s.url}
+                  </a>
+                ) : (
+                  s.title
+                )}
+              </li>
             ))}
           </ul>
         )}
@@ -67,7 +83,8 @@ export function WorkflowView({ item, live }: { item: WorkflowItem; live: boolean
   } else if (running) {
     summary = (current && taskTitle(current)) || t.thinking;
   } else {
-    summary = wf.type === "reasoning" ? t.f("thoughtFor", { n: Math.max(1, Math.round((Date.now() - started.current) / 1000)) }) : t.thinking;
+    summary =
+      wf.type === "reasoning" ? t.f("thoughtFor", { n: Math.max(1, Math.round((Date.now() - started.current) / 1000)) }) : t.thinking;
   }
   return (
     <details class="ck-workflow" data-item-id={item.id} open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>

@@ -6,7 +6,7 @@ import type { NodeProps } from "../components";
 import { useHost } from "../host";
 import { blockStyle, color, type Scheme } from "../style";
 import { layoutChart } from "./geometry";
-import { type ChartSpec, readChart, type Series, numberAt, xLabel } from "./spec";
+import { type ChartSpec, numberAt, readChart, type Series, xLabel } from "./spec";
 
 /** ChatKit's chart colour tokens, in the order series take them by default. */
 export const CHART_TOKENS = ["blue", "purple", "orange", "green", "red", "yellow", "pink"] as const;
@@ -79,7 +79,10 @@ export function ChartView({ node }: NodeProps) {
   const step = g && n > 1 ? labelStep(spec, Math.abs(g.categories[1]!.center - g.categories[0]!.center)) : 1;
   const category = active !== null && g ? g.categories[active] : undefined;
   return (
-    <div class="ckw-chart" style={{ ...blockStyle(node), flex: typeof node.flex === "number" || typeof node.flex === "string" ? String(node.flex) : undefined }}>
+    <div
+      class="ckw-chart"
+      style={{ ...blockStyle(node), flex: typeof node.flex === "number" || typeof node.flex === "string" ? String(node.flex) : undefined }}
+    >
       <div
         ref={plotRef}
         class="ckw-chart-plot"
@@ -94,7 +97,15 @@ export function ChartView({ node }: NodeProps) {
       >
         {g && size && (
           <svg width={size.width} height={size.height} class="ckw-chart-svg" aria-hidden="true">
-            {category && <rect class="ckw-chart-hover" x={category.start} y={g.plot.top} width={category.end - category.start} height={g.plot.bottom - g.plot.top} />}
+            {category && (
+              <rect
+                class="ckw-chart-hover"
+                x={category.start}
+                y={g.plot.top}
+                width={category.end - category.start}
+                height={g.plot.bottom - g.plot.top}
+              />
+            )}
             {g.ticks.map((t) => (
               <g key={t.value}>
                 <line class={t.value === 0 ? "ckw-chart-zero" : "ckw-chart-grid"} x1={g.plot.left} x2={g.plot.right} y1={t.y} y2={t.y} />
@@ -105,15 +116,38 @@ export function ChartView({ node }: NodeProps) {
                 )}
               </g>
             ))}
-            {g.paths.map((p) => p.fill && <path key={`a${p.series}`} class="ckw-chart-area" d={p.fill} style={{ fill: colors[p.series] }} />)}
+            {g.paths.map(
+              (p) => p.fill && <path key={`a${p.series}`} class="ckw-chart-area" d={p.fill} style={{ fill: colors[p.series] }} />,
+            )}
             {g.bars.map((b) => (
-              <rect key={`b${b.series}-${b.row}`} class="ckw-chart-bar" x={b.x} y={b.y} width={b.width} height={b.height} rx={Math.min(3, b.width / 2)} style={{ fill: colors[b.series] }} />
+              <rect
+                key={`b${b.series}-${b.row}`}
+                class="ckw-chart-bar"
+                x={b.x}
+                y={b.y}
+                width={b.width}
+                height={b.height}
+                rx={Math.min(3, b.width / 2)}
+                style={{ fill: colors[b.series] }}
+              />
             ))}
             {g.paths.map((p) => (
               <path key={`l${p.series}`} class="ckw-chart-line" d={p.stroke} style={{ stroke: colors[p.series] }} />
             ))}
             {active !== null &&
-              g.paths.map((p) => p.points[active] && <circle key={`d${p.series}`} class="ckw-chart-dot" cx={p.points[active]![0]} cy={p.points[active]![1]} r={3.5} style={{ fill: colors[p.series] }} />)}
+              g.paths.map(
+                (p) =>
+                  p.points[active] && (
+                    <circle
+                      key={`d${p.series}`}
+                      class="ckw-chart-dot"
+                      cx={p.points[active]![0]}
+                      cy={p.points[active]![1]}
+                      r={3.5}
+                      style={{ fill: colors[p.series] }}
+                    />
+                  ),
+              )}
             {spec.showXAxis &&
               g.categories.map(
                 (c, i) =>
@@ -126,7 +160,11 @@ export function ChartView({ node }: NodeProps) {
           </svg>
         )}
         {spec.showTooltip && category && active !== null && (
-          <div class="ckw-chart-tooltip" aria-hidden="true" style={{ left: `${Math.max(TOOLTIP_HALF, Math.min(category.center, (size?.width ?? 0) - TOOLTIP_HALF))}px` }}>
+          <div
+            class="ckw-chart-tooltip"
+            aria-hidden="true"
+            style={{ left: `${Math.max(TOOLTIP_HALF, Math.min(category.center, (size?.width ?? 0) - TOOLTIP_HALF))}px` }}
+          >
             <div class="ckw-chart-tooltip-title">{xLabel(spec, active)}</div>
             {spec.series.map((s, i) => (
               <div key={i} class="ckw-chart-tooltip-row">

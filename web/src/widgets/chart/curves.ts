@@ -5,8 +5,21 @@
 export type Point = readonly [number, number];
 
 export const CURVES = [
-  "basis", "basisClosed", "basisOpen", "bumpX", "bumpY", "bump", "linear", "linearClosed",
-  "natural", "monotoneX", "monotoneY", "monotone", "step", "stepBefore", "stepAfter",
+  "basis",
+  "basisClosed",
+  "basisOpen",
+  "bumpX",
+  "bumpY",
+  "bump",
+  "linear",
+  "linearClosed",
+  "natural",
+  "monotoneX",
+  "monotoneY",
+  "monotone",
+  "step",
+  "stepBefore",
+  "stepAfter",
 ] as const; // prettier-ignore
 export type Curve = (typeof CURVES)[number];
 

@@ -1,7 +1,7 @@
 // A Chart node read defensively into what the renderer draws: rows, series, x axis.
 import { list, num, obj, oneOf, str } from "../props";
 import type { WidgetNode } from "../types";
-import { type Curve, CURVES } from "./curves";
+import { CURVES, type Curve } from "./curves";
 
 export type Series = { type: "bar" | "line" | "area"; dataKey: string; label: string; stack?: string; color: unknown; curve?: Curve };
 
