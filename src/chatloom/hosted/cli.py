@@ -90,6 +90,7 @@ def import_(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .. import config
     from ..agents import provider_from_env
     from .app import create_hosted_app
 
@@ -115,11 +116,22 @@ def serve(args: argparse.Namespace) -> int:
         data_dir=args.data,
         attachment_store=_disk_files(args.data),
         cors_origins=args.cors_origin or ["*"],
+        limiter=_shared_limiter(config.redis_url()),
     )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"chatloom hosted on http://{shown}:{args.port}/v1  (Ctrl+C stops)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _shared_limiter(url: str | None) -> Any:
+    """The per-session rate limit in Redis when ``REDIS_URL`` is set (else in process)."""
+    if url is None:
+        return None
+    from ..shared.redis import RedisRateLimiter, connect
+
+    print("Rate limits are shared through Redis (REDIS_URL).")
+    return RedisRateLimiter(connect(url))
 
 
 def _disk_files(data: str | None) -> Any:
