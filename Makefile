@@ -8,12 +8,12 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test env web chromium redis lint typecheck test-web test-py bench clean
+.PHONY: demo test env web chromium postgres redis lint typecheck test-web test-py bench clean
 
 demo: env web
 	$(PY) -m chatloom demo --host $(HOST) --port $(PORT)
 
-test: env web chromium redis lint typecheck test-web test-py
+test: env web chromium postgres redis lint typecheck test-web test-py
 
 # --- set-up ----------------------------------------------------------------------------
 
@@ -43,6 +43,10 @@ chromium:
 redis:
 	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
+# The PostgreSQL tests start a throwaway cluster from the server binaries (tests/services/postgres.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 # --- checks ----------------------------------------------------------------------------
 
 PY_SOURCES := src tests bench $(wildcard examples)
@@ -57,7 +61,7 @@ typecheck: env web
 test-web: web
 	cd web && npm test
 
-test-py: env web chromium redis
+test-py: env web chromium postgres redis
 	.venv/bin/pytest
 
 # Benchmarks run in their own environment, which adds the reference SDK as a baseline.

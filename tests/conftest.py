@@ -14,8 +14,20 @@ from chatloom.agents.providers.scripted import ScriptedEndpoint
 from chatloom.store import _ID_PREFIXES, StoreItemType
 
 from .live_server import serve
+from .services.postgres import postgres_cluster, postgres_url
+from .services.redis import redis_factory, redis_server, redis_url
+from .services.s3 import s3_service, s3_settings
 
-pytest_plugins = ["tests.services.redis", "tests.services.s3"]
+# Session-wide services for any test.
+__all__ = [
+    "postgres_cluster",
+    "postgres_url",
+    "redis_factory",
+    "redis_server",
+    "redis_url",
+    "s3_service",
+    "s3_settings",
+]
 
 START = datetime(2025, 1, 1, 12, 0, 0)
 

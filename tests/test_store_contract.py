@@ -12,6 +12,7 @@ import pytest
 
 from chatloom.store import NotFoundError, Store
 from chatloom.store.memory import MemoryStore
+from chatloom.store.postgres import PostgresStore
 from chatloom.store.sqlite import SQLiteStore
 from chatloom.types import (
     AssistantMessageContent,
@@ -30,20 +31,25 @@ ALICE = {"user_id": "alice"}
 BOB = {"user_id": "bob"}
 T0 = datetime(2025, 3, 1, 9, 0, 0)
 
-StoreFactory = Callable[[Path], Store[Any]]
+StoreFactory = Callable[[pytest.FixtureRequest, Path], Store[Any]]
 FACTORIES: dict[str, StoreFactory] = {
-    "memory": lambda tmp: MemoryStore(),
-    "sqlite-memory": lambda tmp: SQLiteStore(":memory:"),
-    "sqlite-file": lambda tmp: SQLiteStore(tmp / "chat.sqlite3"),
+    "memory": lambda request, tmp: MemoryStore(),
+    "sqlite-memory": lambda request, tmp: SQLiteStore(":memory:"),
+    "sqlite-file": lambda request, tmp: SQLiteStore(tmp / "chat.sqlite3"),
+    # A fresh database of the session's throwaway cluster (tests/services/postgres.py).
+    "postgres": lambda request, tmp: PostgresStore(request.getfixturevalue("postgres_url")),
 }
+MARKS = {"postgres": [pytest.mark.postgres]}
 
 
-@pytest.fixture(params=list(FACTORIES))
+@pytest.fixture(params=[pytest.param(name, marks=MARKS.get(name, [])) for name in FACTORIES])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store[Any]]:
-    instance = FACTORIES[request.param](tmp_path)
+    instance = FACTORIES[request.param](request, tmp_path)
     yield instance
     if isinstance(instance, SQLiteStore):
         instance.close()
+    elif isinstance(instance, PostgresStore):
+        await instance.close()
 
 
 def thread(id: str, minutes: int = 0, **fields: Any) -> ThreadMetadata:

@@ -1,4 +1,9 @@
-"""The ``chatloom`` command: ``serve`` an app, or run the ``demo``."""
+"""The ``chatloom`` command: ``serve`` an app, or run the ``demo``.
+
+Both read ``DATABASE_URL`` (see :mod:`chatloom.config`): the demo keeps its threads
+there, and ``serve`` checks it before starting so a malformed value fails at once (the
+served app opens it with :func:`chatloom.config.store_from_env`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 
 import uvicorn
 
+from .config import ConfigError, database_config
 from .hosted.cli import add_commands as add_hosted_commands
 from .http import create_app
 from .server import ChatKitServer
@@ -58,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         command.add_argument("--port", type=int, default=8000)
     add_hosted_commands(commands)
     args = parser.parse_args(argv)
+    try:
+        database_config()
+    except ConfigError as error:
+        raise SystemExit(str(error)) from None
     if hasattr(args, "run"):  # chatloom workflow ..., chatloom hosted serve
         raise SystemExit(args.run(args))
     if args.command == "serve":

@@ -1,4 +1,4 @@
-"""The ASGI app: the ChatKit endpoint, the element bundle, a default page, a health check.
+"""The ASGI app: the ChatKit endpoint, the element bundle, a default page, health checks.
 
 ``create_app(server)`` returns a Starlette app; run it with uvicorn or mount it in a
 FastAPI/Starlette app (``app.mount("/chat", create_app(server))``).
@@ -6,7 +6,11 @@ FastAPI/Starlette app (``app.mount("/chat", create_app(server))``).
 Errors are JSON: ``{"error": {"type": ..., "message": ...}}`` with 400 (malformed or
 invalid request), 404 (unknown or foreign thread, item, attachment), 409 (the request
 does not apply to the thread's state), 413 (body too large), 501 (a hook the app does
-not provide) or 500. Nothing is stored for a refused request.
+not provide), 503 (the store's database is unreachable: retry) or 500. Nothing is
+stored for a refused request.
+
+``/healthz`` says the process is alive; ``/readyz`` says it can serve (its store
+answers), for load balancers that route around an instance whose database is gone.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from starlette.types import Receive, Scope, Send
 
 from .errors import RequestError
 from .server import ChatKitServer, StreamingResult
-from .store import NotFoundError, Store
+from .store import NotFoundError, Store, StoreUnavailable
 
 logger = logging.getLogger("chatloom.http")
 
@@ -101,6 +105,13 @@ async def anonymous_browser_context(request: Request) -> RequestContext:
 
 def error_response(status: int, kind: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status)
+
+
+def unavailable_response(error: StoreUnavailable) -> JSONResponse:
+    """503 for a store that cannot be reached; clients may retry after a second."""
+    response = error_response(503, "service_unavailable", str(error))
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -230,6 +241,8 @@ class ChatKitEndpoint:
             return error_response(error.status_code, "invalid_request", error.message)
         except NotImplementedError as error:
             return error_response(501, "not_implemented", str(error) or "Not implemented")
+        except StoreUnavailable as error:
+            return unavailable_response(error)
         except Exception:
             logger.exception("Unhandled error in ChatKit request")
             return error_response(500, "server_error", "The server failed to handle the request")
@@ -351,6 +364,13 @@ def create_app(
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
+    async def ready(request: Request) -> JSONResponse:
+        try:
+            await server.store.check_ready()
+        except StoreUnavailable as error:
+            return unavailable_response(error)
+        return JSONResponse({"status": "ready"})
+
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         return error_response(error.status_code, "http_error", str(error.detail))
@@ -358,6 +378,7 @@ def create_app(
     app_routes: list[BaseRoute] = [
         Route(endpoint, chatkit.handle, methods=["POST"]),
         Route("/healthz", health, methods=["GET"]),
+        Route("/readyz", ready, methods=["GET"]),
         *routes,
     ]
     if files_store is not None:
@@ -406,4 +427,5 @@ __all__ = [
     "preferred_locale",
     "read_body",
     "set_user_cookie",
+    "unavailable_response",
 ]

@@ -1,5 +1,6 @@
 """The demo app: Lumi on the embedded model (or ``CHATLOOM_MODEL``), SQLite under a data
-folder, disk attachments when the ``[files]`` extra is installed."""
+folder (or the database ``DATABASE_URL`` names), disk attachments when the ``[files]``
+extra is installed."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from starlette.routing import Route
 
 from .. import deployment
 from ..agents import LocalProvider, ModelProvider, provider_from_env
+from ..config import store_from_env
 from ..http import create_app
-from ..store.sqlite import SQLiteStore
 from .knowledge import KnowledgeBase
 from .server import HelpDeskServer
 from .tickets import TicketDesk
@@ -98,7 +99,8 @@ CLIENT_TOOLS = files("chatloom.demo").joinpath("client_tools.js").read_text(enco
 def create_demo_app(
     data: str | os.PathLike[str] | None = None, provider: ModelProvider | None = None
 ) -> Starlette:
-    """The demo as an ASGI app; its data lives under ``data`` (see :func:`data_dir`)."""
+    """The demo as an ASGI app; its data lives under ``data`` (see :func:`data_dir`),
+    its threads in ``DATABASE_URL`` when that is set."""
     folder = data_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
     knowledge = KnowledgeBase()
@@ -106,7 +108,7 @@ def create_demo_app(
     attachments = deployment.attachment_store(folder / "files")
     provider = provider or provider_from_env()
     server = HelpDeskServer(
-        SQLiteStore(folder / "chatloom.sqlite3"),
+        store_from_env(folder / "chatloom.sqlite3"),
         provider,
         knowledge,
         TicketDesk(folder / "tickets.sqlite3"),

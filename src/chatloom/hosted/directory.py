@@ -143,6 +143,9 @@ class DirectoryStore(Store[Any]):
         await self.inner.delete_thread(thread_id, context)
         await self.directory.remove(thread_id)
 
+    async def check_ready(self) -> None:
+        await self.inner.check_ready()
+
     async def load_thread(self, thread_id: str, context: Any) -> ThreadMetadata:
         return await self.inner.load_thread(thread_id, context)
 

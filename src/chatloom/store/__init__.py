@@ -1,8 +1,9 @@
 """Persistence contracts: :class:`Store` for threads and items, :class:`AttachmentStore` for bytes.
 
-Implementations: :mod:`chatloom.store.memory` (tests, demos) and
-:mod:`chatloom.store.sqlite` (the embedded default). Every method receives the request
-``context``; stores scope data to the user it names (see :func:`user_id_of`).
+Implementations: :mod:`chatloom.store.memory` (tests, demos), :mod:`chatloom.store.sqlite`
+(the embedded default) and :mod:`chatloom.store.postgres` (many instances, one database).
+Every method receives the request ``context``; stores scope data to the user it names
+(see :func:`user_id_of`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def default_generate_id(item_type: StoreItemType) -> str:
 
 class NotFoundError(Exception):
     """The thread, item or attachment does not exist, or belongs to someone else."""
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached right now (its database is down or restarting).
+
+    Nothing was stored; the same request may succeed shortly. HTTP layers answer 503.
+    """
 
 
 def user_id_of(context: Any) -> str:
@@ -132,6 +140,12 @@ class Store(ABC, Generic[TContext]):
     async def delete_thread_item(self, thread_id: str, item_id: str, context: TContext) -> None:
         """Delete one item."""
 
+    async def check_ready(self) -> None:
+        """Raise :class:`StoreUnavailable` if the store cannot serve requests now.
+
+        Behind ``/readyz``. The default (an embedded store) is always ready.
+        """
+
     async def load_thread_attachments(self, thread_id: str, context: TContext) -> list[Attachment]:
         """Attachments saved with ``thread_id``; used to free their bytes on deletion.
 
@@ -178,6 +192,7 @@ __all__ = [
     "NotFoundError",
     "Store",
     "StoreItemType",
+    "StoreUnavailable",
     "TContext",
     "default_generate_id",
     "user_id_of",

@@ -1,0 +1,203 @@
+"""Scale-out benchmarks, one section each (run all, or name some with ``--section``).
+
+``lists``: ``items.list`` and ``threads.list`` latency at the store, SQLite against
+PostgreSQL in the same run, on threads of 500 / 5,000 / 50,000 items (and users with as
+many threads). Each call reads a page of 20: the newest (what opening a thread does)
+and one from a cursor in the middle (what scrolling back does). p50 and p99 of 300
+calls, after a warm-up; both stores on this machine's disk, PostgreSQL over loopback
+TCP through the pool (one empty query checks each borrowed connection). The goal:
+PostgreSQL within 1 ms of SQLite at p50, and flat as threads grow.
+
+PostgreSQL is ``$DATABASE_URL`` when it names one (its chatloom tables are emptied
+first), else a throwaway cluster started as the tests start theirs.
+
+    python bench/scale_bench.py [--section lists] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+USER = {"user_id": "bench"}
+PAGE = 20
+CALLS = 300
+T0 = datetime(2025, 1, 1)
+
+
+# --- lists: items.list / threads.list, SQLite vs PostgreSQL ------------------------------
+
+
+@contextmanager
+def postgres_url() -> Iterator[str]:
+    """``$DATABASE_URL`` if it is PostgreSQL, else a throwaway cluster's database."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgresql://", "postgres://")):
+        yield configured
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.services.postgres import start_cluster
+
+    cluster = start_cluster()
+    try:
+        yield cluster.create_database()
+    finally:
+        cluster.stop()
+
+
+def rows(count: int, kind: str) -> list[tuple[str, int, str]]:
+    """``(id, created_us, json)`` for ``count`` messages (or threads) a second apart."""
+    from chatloom.types import (
+        InferenceOptions,
+        ThreadMetadata,
+        UserMessageItem,
+        UserMessageTextContent,
+    )
+
+    made = []
+    for n in range(count):
+        created = T0 + timedelta(seconds=n)
+        if kind == "item":
+            model: Any = UserMessageItem(
+                id=f"msg_{n}",
+                thread_id="thr_big",
+                created_at=created,
+                content=[UserMessageTextContent(text=f"message number {n} " * 8)],
+                inference_options=InferenceOptions(),
+            )
+        else:
+            model = ThreadMetadata(id=f"thr_{n}", created_at=created, title=f"thread {n}")
+        made.append((model.id, round(created.timestamp() * 1_000_000), model.model_dump_json()))
+    return made
+
+
+async def fill_sqlite(store: Any, items: list[Any], threads: list[Any]) -> None:
+    def work(db: Any) -> None:
+        db.execute("DELETE FROM items")
+        db.execute("DELETE FROM threads")
+        db.executemany(
+            "INSERT INTO threads (id, user_id, created_us, data) VALUES (?, 'bench', ?, ?)",
+            threads,
+        )
+        db.executemany(
+            "INSERT INTO items (thread_id, id, created_us, data) VALUES ('thr_big', ?, ?, ?)",
+            items,
+        )
+
+    await store._write(work)
+
+
+async def fill_postgres(store: Any, items: list[Any], threads: list[Any]) -> None:
+    async with store.database.connection() as db, db.transaction():
+        await db.execute("TRUNCATE chatloom_items, chatloom_threads")
+        async with db.cursor().copy(
+            "COPY chatloom_threads (id, user_id, created_us, data) FROM STDIN"
+        ) as copy:
+            for row in threads:
+                await copy.write_row((row[0], "bench", row[1], row[2]))
+        async with db.cursor().copy(
+            "COPY chatloom_items (thread_id, id, created_us, data) FROM STDIN"
+        ) as copy:
+            for row in items:
+                await copy.write_row(("thr_big", *row))
+    async with store.database.connection() as db:
+        await db.execute("VACUUM ANALYZE chatloom_items")
+        await db.execute("VACUUM ANALYZE chatloom_threads")
+
+
+async def latencies(call: Callable[[], Awaitable[Any]], calls: int) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    for _ in range(20):
+        await call()
+    spent = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        await call()
+        spent.append((time.perf_counter() - start) * 1000)
+    quantiles = statistics.quantiles(spent, n=100)
+    return quantiles[49], quantiles[98]
+
+
+async def list_timings(store: Any, size: int, calls: int) -> dict[str, tuple[float, float]]:
+    middle = f"msg_{size // 2}"
+    middle_thread = f"thr_{size // 2}"
+    return {
+        "items.list newest": await latencies(
+            lambda: store.load_thread_items("thr_big", None, PAGE, "desc", USER), calls
+        ),
+        "items.list mid-cursor": await latencies(
+            lambda: store.load_thread_items("thr_big", middle, PAGE, "asc", USER), calls
+        ),
+        "threads.list newest": await latencies(
+            lambda: store.load_threads(PAGE, None, "desc", USER), calls
+        ),
+        "threads.list mid-cursor": await latencies(
+            lambda: store.load_threads(PAGE, middle_thread, "desc", USER), calls
+        ),
+    }
+
+
+async def lists_section(sizes: list[int], calls: int) -> None:
+    from chatloom.store.postgres import PostgresStore
+    from chatloom.store.sqlite import SQLiteStore
+
+    print(
+        f"lists: page of {PAGE}, p50 / p99 of {calls} calls in ms "
+        f"(a thread of N items; a user with N threads)"
+    )
+    print(f"  {'N':>6}  {'call':<24} {'SQLite':>15}  {'PostgreSQL':>15}  {'p50 diff':>9}")
+    with tempfile.TemporaryDirectory() as folder, postgres_url() as url:
+        sqlite: Any = SQLiteStore(Path(folder) / "bench.sqlite3")
+        postgres: Any = PostgresStore(url, min_size=2, max_size=4)
+        try:
+            for size in sizes:
+                items, threads = rows(size, "item"), rows(size, "thread")
+                threads.append(
+                    ("thr_big", 0, '{"id": "thr_big", "created_at": "2025-01-01T00:00:00"}')
+                )
+                await fill_sqlite(sqlite, items, threads)
+                await fill_postgres(postgres, items, threads)
+                lite = await list_timings(sqlite, size, calls)
+                pg = await list_timings(postgres, size, calls)
+                for name in lite:
+                    (l50, l99), (p50, p99) = lite[name], pg[name]
+                    print(
+                        f"  {size:>6,}  {name:<24} {l50:6.3f} / {l99:6.3f}  "
+                        f"{p50:6.3f} / {p99:6.3f}  {p50 - l50:+8.3f}"
+                    )
+        finally:
+            sqlite.close()
+            await postgres.close()
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
+    "lists": lambda args: lists_section(
+        [500, 5_000] if args.quick else [500, 5_000, 50_000], 100 if args.quick else CALLS
+    ),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--section", action="append", choices=list(SECTIONS))
+    parser.add_argument("--quick", action="store_true", help="smaller threads, fewer calls")
+    args = parser.parse_args()
+    for name in args.section or list(SECTIONS):
+        asyncio.run(SECTIONS[name](args))
+
+
+if __name__ == "__main__":
+    main()
