@@ -65,7 +65,7 @@ test-py: env web chromium postgres redis
 	.venv/bin/pytest
 
 # Benchmarks run in their own environment, which adds the reference SDK as a baseline.
-bench: web chromium | $(UV)
+bench: web chromium postgres | $(UV)
 	UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --extra local --group bench --offline \
 	  2>/dev/null || UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --extra local --group bench
 	for b in bench/*_bench.py; do .venv-bench/bin/python $$b; done

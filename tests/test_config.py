@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
+import psycopg
 import pytest
 
+from chatloom.agents import OpenAICompatibleProvider
 from chatloom.cli import main
 from chatloom.config import (
     ConfigError,
@@ -15,9 +18,12 @@ from chatloom.config import (
     parse_database_url,
     store_from_env,
 )
+from chatloom.demo import create_demo_app
+from chatloom.postgres import migrations
 from chatloom.store.postgres import PostgresStore
 from chatloom.store.sqlite import SQLiteStore
 
+from .live_server import serve
 from .test_store_contract import ALICE, thread
 
 
@@ -89,3 +95,19 @@ def test_the_cli_refuses_a_malformed_url_before_starting(monkeypatch: pytest.Mon
     monkeypatch.setenv("DATABASE_URL", "mysql://db/chat")
     with pytest.raises(SystemExit, match="DATABASE_URL: expected"):
         main(["serve", "app:server"])
+
+
+@pytest.mark.postgres
+def test_the_demo_keeps_its_threads_where_database_url_says(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    model = OpenAICompatibleProvider("m", base_url="http://127.0.0.1:9/v1", api_key="unused")
+    with serve(create_demo_app(tmp_path / "data", provider=model)) as url:
+        assert httpx.get(f"{url}/readyz").json() == {"status": "ready"}
+        listed = httpx.post(f"{url}/chatkit", json={"type": "threads.list", "params": {}})
+        assert listed.status_code == 200 and listed.json()["data"] == []
+    assert not (tmp_path / "data" / "chatloom.sqlite3").exists()
+    with psycopg.connect(postgres_url) as db:
+        applied = db.execute("SELECT count(*) FROM chatloom_migrations").fetchone()
+    assert applied == (len(migrations()),)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -101,3 +102,35 @@ async def test_connections_killed_under_the_pool_are_replaced(
     # The pool checks a connection before lending it: no request sees the dead ones.
     for _ in range(5):
         assert thread_ids(base_url) == ["thr_a"]
+
+
+def test_a_restart_in_the_middle_of_a_request_is_a_503(
+    base_url: str, postgres_cluster: Cluster, postgres_url: str
+) -> None:
+    assert thread_ids(base_url) == []
+    # Hold the request inside its query: it waits on a table lock taken here.
+    holder = psycopg.connect(postgres_url)
+    holder.execute("LOCK TABLE chatloom_threads IN ACCESS EXCLUSIVE MODE")
+
+    def request_waits() -> bool:
+        row = holder.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        ).fetchone()
+        return row is not None and row[0] > 0
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(httpx.post, f"{base_url}/chatkit", json=LIST, timeout=30)
+        eventually(request_waits, what="the request waits inside its query")
+        postgres_cluster.stop()  # the database goes away under the running query
+        try:
+            response = pending.result()
+        finally:
+            holder.close()
+            postgres_cluster.start()
+    assert response.status_code == 503
+    assert response.json()["error"]["type"] == "service_unavailable"
+    eventually(
+        lambda: httpx.get(f"{base_url}/readyz", timeout=10).status_code == 200,
+        what="/readyz recovers",
+    )
+    assert thread_ids(base_url) == []

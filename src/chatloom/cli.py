@@ -1,4 +1,4 @@
-"""The ``chatloom`` command: ``serve`` an app, or run the ``demo``.
+"""The ``chatloom`` command: ``serve`` an app, run the ``demo``, ``migrate`` to PostgreSQL.
 
 Both read ``DATABASE_URL`` (see :mod:`chatloom.config`): the demo keeps its threads
 there, and ``serve`` checks it before starting so a malformed value fails at once (the
@@ -16,10 +16,11 @@ from typing import Any
 
 import uvicorn
 
-from .config import ConfigError, database_config
+from .config import ConfigError, database_config, parse_database_url
 from .hosted.cli import add_commands as add_hosted_commands
 from .http import create_app
 from .server import ChatKitServer
+from .store import StoreUnavailable
 
 
 def load_app(target: str) -> Any:
@@ -52,6 +53,22 @@ def _serve(app: Any, host: str, port: int, what: str) -> None:
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    config = database_config()
+    url = args.to or (config.location if config and config.kind == "postgres" else None)
+    if not url or not url.startswith(("postgresql://", "postgres://")):
+        print("Name the PostgreSQL database: --to postgresql://... or DATABASE_URL.")
+        return 2
+    from .migrate import migrate_to_postgres
+
+    print(f"Copying into {parse_database_url(url).redacted}")
+    try:
+        return 0 if migrate_to_postgres(url, args.sqlite, args.workflows) else 1
+    except (OSError, StoreUnavailable) as error:
+        print(error)
+        return 1
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="chatloom", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +79,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     for command in (serve, demo):
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
+    migrate = commands.add_parser(
+        "migrate", help="copy a SQLite deployment into PostgreSQL (resumable, verified)"
+    )
+    migrate.add_argument("sqlite", nargs="+", help="SQLite files (thread store, hosted.sqlite3)")
+    migrate.add_argument("--workflows", help="a workflows folder whose versions/ to copy")
+    migrate.add_argument("--to", help="postgresql://... (default: $DATABASE_URL)")
+    migrate.set_defaults(run=_migrate)
     add_hosted_commands(commands)
     args = parser.parse_args(argv)
     try:

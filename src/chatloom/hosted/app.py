@@ -2,8 +2,8 @@
 
 One ASGI app serving a folder of workflows: the ``/v1/chatkit`` REST surface (sessions,
 threads, the conversation endpoint), the element bundle at ``/chatkit.js`` (so a page
-swaps only its script tag), and ``/healthz``. Point the official SDKs at it with
-``base_url=<origin>/v1`` and an admin key.
+swaps only its script tag), ``/healthz`` (alive) and ``/readyz`` (its database
+answers). Point the official SDKs at it with ``base_url=<origin>/v1`` and an admin key.
 """
 
 from __future__ import annotations
@@ -18,26 +18,69 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..agents.providers.base import ModelProvider
+from ..config import DatabaseConfig, postgres_database
 from ..database import Database
 from ..http import CORS_HEADERS, ServesFiles
 from ..shared import RateLimiter
-from ..store import AttachmentStore, Store
+from ..store import AttachmentStore, Store, StoreUnavailable
 from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
-from .directory import DirectoryStore, ThreadDirectory
+from .directory import DirectoryStore, SQLiteThreadDirectory, ThreadDirectory
 from .documents import DocumentIndex
 from .engine.run import Engine
 from .engine.server import WorkflowServer
-from .errors import APIError, api_error_handler
+from .errors import APIError, api_error_handler, unavailable
 from .ratelimit import SlidingWindowLimiter
 from .rest import SECRET_EXPIRES_HEADER, HostedAPI
-from .sessions import SessionStore
+from .sessions import SessionStore, SQLiteSessionStore
 from .workflow.repository import WorkflowRepository
+
+
+def workflow_repository(
+    folder: str | Path, database: DatabaseConfig | None = None
+) -> WorkflowRepository:
+    """The drafts in ``folder``; published versions in PostgreSQL when ``database`` is,
+    else in ``folder/versions``."""
+    if database is not None and database.kind == "postgres":
+        from .postgres import PostgresVersions
+
+        return WorkflowRepository(folder, PostgresVersions(database.location))
+    return WorkflowRepository(folder)
+
+
+def _hosted_state(
+    database: DatabaseConfig | None, folder: Path | None, store: Store[Any] | None
+) -> tuple[Store[Any], SessionStore, ThreadDirectory]:
+    """The thread store, sessions and thread directory, all in one database: PostgreSQL,
+    a SQLite file, or (no configuration) SQLite files in ``folder`` or memory."""
+    if database is not None and database.kind == "postgres":
+        from ..store.postgres import PostgresStore
+        from .postgres import PostgresSessionStore, PostgresThreadDirectory
+
+        shared = postgres_database(database)
+        return (
+            store or PostgresStore(shared),
+            PostgresSessionStore(shared),
+            PostgresThreadDirectory(shared),
+        )
+    hosted: str | Path
+    threads: str | Path
+    if database is not None:
+        hosted, threads = database.location, database.location
+    else:
+        hosted = folder / "hosted.sqlite3" if folder else ":memory:"
+        threads = folder / "threads.sqlite3" if folder else ":memory:"
+    sqlite = Database(hosted)
+    return (
+        store or SQLiteStore(threads),
+        SQLiteSessionStore(sqlite),
+        SQLiteThreadDirectory(sqlite),
+    )
 
 
 def create_hosted_app(
@@ -52,13 +95,17 @@ def create_hosted_app(
     cors_origins: Sequence[str] = ("*",),
     serve_element: bool = True,
     limiter: RateLimiter | None = None,
+    database: DatabaseConfig | None = None,
 ) -> Starlette:
     """The hosted app for the workflows in a folder.
 
     ``admin_keys`` are the API keys servers use (plain keys are hashed at once, or pass
-    an :class:`AdminKeys`). ``provider`` (and ``model``) run every agent. ``data_dir``
-    keeps threads, sessions and the document index in SQLite files there; without it
-    everything lives in memory. ``cors_origins`` are the pages allowed to call from
+    an :class:`AdminKeys`). ``provider`` (and ``model``) run every agent. ``database``
+    (see :func:`chatloom.config.database_config`) holds threads, sessions and the
+    thread directory, and, for PostgreSQL, the published versions of a ``workflows``
+    folder. Without it, ``data_dir`` keeps them in SQLite files there, and without
+    either everything lives in memory. The document index stays under ``data_dir``.
+    ``cors_origins`` are the pages allowed to call from
     other origins: the client secret is the credential, so ``*`` is the default.
     An ``attachment_store`` that serves files (``DiskAttachmentStore(...,
     path="/v1/chatkit/files")``) gets its routes there, behind the client secret.
@@ -66,15 +113,15 @@ def create_hosted_app(
     :class:`~chatloom.shared.redis.RedisRateLimiter` to share the limit between instances.
     """
     repository = (
-        workflows if isinstance(workflows, WorkflowRepository) else WorkflowRepository(workflows)
+        workflows
+        if isinstance(workflows, WorkflowRepository)
+        else workflow_repository(workflows, database)
     )
     keys = admin_keys if isinstance(admin_keys, AdminKeys) else AdminKeys.from_keys(admin_keys)
     folder = Path(data_dir) if data_dir is not None else None
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-    database = Database(folder / "hosted.sqlite3" if folder else ":memory:")
-    directory = ThreadDirectory(database)
-    inner = store or SQLiteStore(folder / "threads.sqlite3" if folder else ":memory:")
+    inner, sessions, directory = _hosted_state(database, folder, store)
     hosted_store = DirectoryStore(inner, directory)
     engine = Engine(
         provider=provider,
@@ -88,7 +135,7 @@ def create_hosted_app(
     api = HostedAPI(
         server=server,
         repository=repository,
-        sessions=SessionStore(database),
+        sessions=sessions,
         store=hosted_store,
         directory=directory,
         admin_keys=keys,
@@ -98,7 +145,18 @@ def create_hosted_app(
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    routes: list[BaseRoute] = [*api.routes(), Route("/healthz", health, methods=["GET"])]
+    async def ready(request: Request) -> Response:
+        try:
+            await hosted_store.check_ready()
+        except StoreUnavailable as error:
+            return unavailable(error).response()
+        return JSONResponse({"status": "ready"})
+
+    routes: list[BaseRoute] = [
+        *api.routes(),
+        Route("/healthz", health, methods=["GET"]),
+        Route("/readyz", ready, methods=["GET"]),
+    ]
     served = attachment_store if isinstance(attachment_store, ServesFiles) else None
     if served is not None:
         routes += served.routes(hosted_store, api.files_context)
@@ -131,4 +189,4 @@ def _files_lifespan(
     return lambda app: served.lifespan(store)
 
 
-__all__ = ["create_hosted_app"]
+__all__ = ["create_hosted_app", "workflow_repository"]

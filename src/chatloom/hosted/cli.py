@@ -1,4 +1,8 @@
-"""``chatloom workflow validate|publish|import`` and ``chatloom hosted serve <folder>``."""
+"""``chatloom workflow validate|publish|import`` and ``chatloom hosted serve <folder>``.
+
+``publish`` and ``hosted serve`` read ``DATABASE_URL`` (:mod:`chatloom.config`): with
+PostgreSQL, published versions, sessions and threads live there for every instance.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..config import database_config
+from ..store import StoreUnavailable
 from .workflow.importer import AgentBuilderImportError, import_agent_builder
 from .workflow.loader import (
     WORKFLOW_SUFFIXES,
@@ -18,7 +24,7 @@ from .workflow.loader import (
     parse_text,
     parse_workflow,
 )
-from .workflow.repository import UnknownWorkflow, WorkflowRepository
+from .workflow.repository import UnknownWorkflow
 
 
 def _workflow_files(paths: list[str]) -> list[Path]:
@@ -51,10 +57,11 @@ def publish(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         workflow = load_workflow(path)
-        published = WorkflowRepository(path.parent).publish(
-            workflow.id, make_default=not args.no_default
-        )
-    except (WorkflowError, UnknownWorkflow, OSError) as error:
+        from .app import workflow_repository
+
+        repository = workflow_repository(path.parent, database_config())
+        published = repository.publish(workflow.id, make_default=not args.no_default)
+    except (WorkflowError, UnknownWorkflow, OSError, StoreUnavailable) as error:
         print(error, file=sys.stderr)
         return 1
     note = "" if args.no_default else " (now the default)"
@@ -92,7 +99,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from .. import deployment
     from ..agents import provider_from_env
-    from .app import create_hosted_app
+    from .app import create_hosted_app, workflow_repository
 
     keys = [key for key in re.split(r"[\s,]+", os.environ.get(args.admin_key_env, "")) if key]
     if not keys:
@@ -100,10 +107,11 @@ def serve(args: argparse.Namespace) -> int:
             f"Set {args.admin_key_env} to the admin API key(s) servers will use.", file=sys.stderr
         )
         return 2
-    repository = WorkflowRepository(args.folder)
+    database = database_config()
     try:
+        repository = workflow_repository(args.folder, database)
         workflows = repository.drafts()
-    except (WorkflowError, UnknownWorkflow) as error:
+    except (WorkflowError, UnknownWorkflow, StoreUnavailable) as error:
         print(error, file=sys.stderr)
         return 1
     for workflow_id in workflows:
@@ -118,6 +126,7 @@ def serve(args: argparse.Namespace) -> int:
         provider=provider_from_env(),
         data_dir=args.data,
         attachment_store=_files(args.data, shared),
+        database=database,
         cors_origins=args.cors_origin or ["*"],
         limiter=shared.limiter,
     )

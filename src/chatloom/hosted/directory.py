@@ -10,9 +10,10 @@ threads and items ids shaped like the hosted API's (``cthr_…``, ``cti_…``).
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from ..database import Database
 from ..store import Store, StoreItemType, user_id_of
@@ -26,11 +27,62 @@ class Entry:
     user: str
 
 
-def _micros(moment: datetime) -> int:
+def micros(moment: datetime) -> int:
     return round(moment.timestamp() * 1_000_000)
 
 
-class ThreadDirectory:
+class ThreadDirectory(ABC):
+    """Thread id -> owner, listable across users in creation order.
+
+    Implementations: :class:`SQLiteThreadDirectory` (embedded) and
+    :class:`chatloom.hosted.postgres.PostgresThreadDirectory`.
+    """
+
+    @abstractmethod
+    async def record(self, thread_id: str, user: str, created_at: datetime) -> None:
+        """Remember the owner (a thread already recorded keeps its first entry)."""
+
+    @abstractmethod
+    async def remove(self, thread_id: str) -> None: ...
+
+    @abstractmethod
+    async def owner(self, thread_id: str) -> str | None: ...
+
+    @abstractmethod
+    async def walk(
+        self, user: str | None, cursor_id: str | None, walk: SortOrder, limit: int
+    ) -> list[tuple[str, str]] | None:
+        """Up to ``limit`` ``(thread_id, user)`` rows in creation order ``walk``, strictly
+        past ``cursor_id``; ``None`` when the cursor is unknown."""
+
+    async def page(
+        self,
+        *,
+        user: str | None,
+        limit: int,
+        order: SortOrder,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> tuple[list[Entry], bool]:
+        """Up to ``limit`` threads in ``order``, after or before a cursor; and ``has_more``.
+
+        ``before`` walks the other way from the cursor and reverses the result, so the
+        page is always in ``order``. An unknown cursor gives an empty page.
+        """
+        cursor_id = before if before is not None else after
+        walk: SortOrder = order
+        if before is not None:
+            walk = "desc" if order == "asc" else "asc"
+        rows = await self.walk(user, cursor_id, walk, limit + 1)
+        if rows is None:
+            return [], False
+        entries = [Entry(thread_id, owner) for thread_id, owner in rows[:limit]]
+        if before is not None:
+            entries.reverse()
+        return entries, len(rows) > limit
+
+
+class SQLiteThreadDirectory(ThreadDirectory):
     def __init__(self, database: Database) -> None:
         self.database = database
 
@@ -56,7 +108,7 @@ class ThreadDirectory:
             lambda db: db.execute(
                 "INSERT OR IGNORE INTO chatkit_thread_owners (id, user, created_us) "
                 "VALUES (?, ?, ?)",
-                (thread_id, user, _micros(created_at)),
+                (thread_id, user, micros(created_at)),
             )
         )
 
@@ -73,27 +125,12 @@ class ThreadDirectory:
         )
         return None if row is None else str(row[0])
 
-    async def page(
-        self,
-        *,
-        user: str | None,
-        limit: int,
-        order: SortOrder,
-        after: str | None = None,
-        before: str | None = None,
-    ) -> tuple[list[Entry], bool]:
-        """Up to ``limit`` threads in ``order``, after or before a cursor; and ``has_more``.
-
-        ``before`` walks the other way from the cursor and reverses the result, so the
-        page is always in ``order``. An unknown cursor gives an empty page.
-        """
-        cursor_id = before if before is not None else after
-        walk: Literal["asc", "desc"] = order
-        if before is not None:
-            walk = "desc" if order == "asc" else "asc"
+    async def walk(
+        self, user: str | None, cursor_id: str | None, walk: SortOrder, limit: int
+    ) -> list[tuple[str, str]] | None:
         direction, compare = ("ASC", ">") if walk == "asc" else ("DESC", "<")
 
-        def query(db: sqlite3.Connection) -> tuple[list[tuple[str, str]], bool]:
+        def query(db: sqlite3.Connection) -> list[tuple[str, str]] | None:
             where, params = ["1 = 1"], []  # type: tuple[list[str], list[Any]]
             if user is not None:
                 where.append("user = ?")
@@ -103,21 +140,17 @@ class ThreadDirectory:
                     "SELECT created_us, seq FROM chatkit_thread_owners WHERE id = ?", (cursor_id,)
                 ).fetchone()
                 if key is None:
-                    return [], False
+                    return None
                 where.append(f"(created_us, seq) {compare} (?, ?)")
                 params += list(key)
-            rows = db.execute(
+            rows: list[tuple[str, str]] = db.execute(
                 f"SELECT id, user FROM chatkit_thread_owners WHERE {' AND '.join(where)} "
                 f"ORDER BY created_us {direction}, seq {direction} LIMIT ?",
-                (*params, limit + 1),
+                (*params, limit),
             ).fetchall()
-            return rows[:limit], len(rows) > limit
+            return rows
 
-        rows, has_more = await self.database.run(query)
-        entries = [Entry(thread_id, owner) for thread_id, owner in rows]
-        if before is not None:
-            entries.reverse()
-        return entries, has_more
+        return await self.database.run(query)
 
 
 class DirectoryStore(Store[Any]):
@@ -184,4 +217,4 @@ class DirectoryStore(Store[Any]):
         return await self.inner.load_thread_attachments(thread_id, context)
 
 
-__all__ = ["DirectoryStore", "Entry", "ThreadDirectory"]
+__all__ = ["DirectoryStore", "Entry", "SQLiteThreadDirectory", "ThreadDirectory", "micros"]

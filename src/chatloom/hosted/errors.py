@@ -54,6 +54,17 @@ async def api_error_handler(request: Request, error: Exception) -> Response:
     return error.response()
 
 
+def unavailable(error: Exception) -> APIError:
+    """503 while the database cannot be reached; the SDKs retry after ``Retry-After``."""
+    return APIError(
+        503,
+        str(error),
+        type="server_error",
+        code="service_unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
 def not_found(message: str) -> APIError:
     return APIError(404, message, code="not_found")
 
@@ -77,4 +88,4 @@ def from_validation(error: ValidationError) -> APIError:
     return APIError(400, message, param=param, code="invalid_value")
 
 
-__all__ = ["APIError", "api_error_handler", "from_validation", "not_found"]
+__all__ = ["APIError", "api_error_handler", "from_validation", "not_found", "unavailable"]

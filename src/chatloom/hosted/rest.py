@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -23,12 +24,12 @@ from starlette.types import Message
 from ..http import BodyTooLarge, ChatKitEndpoint, preferred_locale, read_body
 from ..server import ChatKitServer
 from ..shared import RateLimiter, SharedStateUnavailable
-from ..store import NotFoundError
+from ..store import NotFoundError, StoreUnavailable
 from ..types import Page, SortOrder, Thread, to_wire_json
 from .api_objects import item_object, list_object, thread_object
 from .credentials import AdminKeys, bearer_token
 from .directory import DirectoryStore, ThreadDirectory
-from .errors import APIError, from_validation, not_found
+from .errors import APIError, from_validation, not_found, unavailable
 from .sessions import Session, SessionCreateParams, SessionStore
 from .workflow.loader import WorkflowError
 from .workflow.model import Workflow
@@ -69,6 +70,8 @@ def _api(handler: Handler) -> Handler:
             return await handler(request)
         except APIError as error:
             return error.response()
+        except StoreUnavailable as error:
+            return unavailable(error).response()
 
     return wrapped
 
@@ -200,6 +203,12 @@ class HostedAPI:
         status = session.status()
         if status != "active":
             raise APIError(401, f"The ChatKit session has {status}.", code=f"session_{status}")
+        if not self.repository.is_loaded(session.workflow_id, session.workflow_version):
+            # Created at another instance: read its version here, off the event loop,
+            # so the run resolves it from memory.
+            await anyio.to_thread.run_sync(
+                self.repository.resolve, session.workflow_id, session.workflow_version
+            )
         return session
 
     # --- sessions ---------------------------------------------------------------------
@@ -211,9 +220,11 @@ class HostedAPI:
             raise from_validation(error) from None
         workflow_id, version = params.workflow.id, params.workflow.version
         try:
-            workflow = self.repository.resolve(workflow_id, version)
+            # On a worker thread: the versions may live in a database.
+            workflow = await anyio.to_thread.run_sync(self.repository.resolve, workflow_id, version)
         except LookupError as error:
-            param = "workflow.version" if self.repository.known(workflow_id) else "workflow.id"
+            known = await anyio.to_thread.run_sync(self.repository.known, workflow_id)
+            param = "workflow.version" if known else "workflow.id"
             raise APIError(
                 404 if param == "workflow.id" else 400, str(error.args[0]), param=param
             ) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
@@ -147,19 +148,15 @@ class Session:
         return cls(**data)
 
 
-class SessionStore:
-    """Sessions in the hosted database, found by id or by the digest of their secret."""
+class SessionStore(ABC):
+    """Sessions, found by id or by the digest of their secret (the secret is never kept).
 
-    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
-        self.database = database
+    Implementations: :class:`SQLiteSessionStore` (embedded) and
+    :class:`chatloom.hosted.postgres.PostgresSessionStore`.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
-        database.run_sync(
-            lambda db: db.execute(
-                "CREATE TABLE IF NOT EXISTS chatkit_sessions ("
-                " id TEXT PRIMARY KEY, secret_digest TEXT NOT NULL UNIQUE,"
-                " expires_at INTEGER NOT NULL, data TEXT NOT NULL)"
-            )
-        )
 
     async def create(
         self, params: SessionCreateParams, workflow_version: str
@@ -181,10 +178,53 @@ class SessionStore:
             expires_at=now + lifetime,
             secret_digest=digest(secret),
         )
+        # Expired sessions are useless a day after their lifetime: dropped as we go.
+        await self.insert(session, drop_expired_before=now - 86_400)
+        return session, secret
 
+    async def by_secret(self, client_secret: str) -> Session | None:
+        return await self.by_digest(digest(client_secret))
+
+    async def cancel(self, session_id: str) -> Session | None:
+        session = await self.get(session_id)
+        if session is None:
+            return None
+        cancelled = replace(session, cancelled=True)
+        await self.update(cancelled)
+        return cancelled
+
+    @abstractmethod
+    async def insert(self, session: Session, *, drop_expired_before: int) -> None:
+        """Store a new session; delete sessions that expired before the given time."""
+
+    @abstractmethod
+    async def get(self, session_id: str) -> Session | None: ...
+
+    @abstractmethod
+    async def by_digest(self, secret_digest: str) -> Session | None: ...
+
+    @abstractmethod
+    async def update(self, session: Session) -> None:
+        """Replace the stored session with the same id."""
+
+
+class SQLiteSessionStore(SessionStore):
+    """Sessions in the hosted SQLite database."""
+
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(clock)
+        self.database = database
+        database.run_sync(
+            lambda db: db.execute(
+                "CREATE TABLE IF NOT EXISTS chatkit_sessions ("
+                " id TEXT PRIMARY KEY, secret_digest TEXT NOT NULL UNIQUE,"
+                " expires_at INTEGER NOT NULL, data TEXT NOT NULL)"
+            )
+        )
+
+    async def insert(self, session: Session, *, drop_expired_before: int) -> None:
         def insert(db: sqlite3.Connection) -> None:
-            # Expired sessions are useless after their lifetime: drop them as we go.
-            db.execute("DELETE FROM chatkit_sessions WHERE expires_at < ?", (now - 86_400,))
+            db.execute("DELETE FROM chatkit_sessions WHERE expires_at < ?", (drop_expired_before,))
             db.execute(
                 "INSERT INTO chatkit_sessions (id, secret_digest, expires_at, data) "
                 "VALUES (?, ?, ?, ?)",
@@ -192,7 +232,6 @@ class SessionStore:
             )
 
         await self.database.run(insert)
-        return session, secret
 
     async def _one(self, column: str, value: str) -> Session | None:
         row = await self.database.run(
@@ -205,27 +244,22 @@ class SessionStore:
     async def get(self, session_id: str) -> Session | None:
         return await self._one("id", session_id)
 
-    async def by_secret(self, client_secret: str) -> Session | None:
-        return await self._one("secret_digest", digest(client_secret))
+    async def by_digest(self, secret_digest: str) -> Session | None:
+        return await self._one("secret_digest", secret_digest)
 
-    async def cancel(self, session_id: str) -> Session | None:
-        session = await self.get(session_id)
-        if session is None:
-            return None
-        cancelled = replace(session, cancelled=True)
+    async def update(self, session: Session) -> None:
         await self.database.run(
             lambda db: db.execute(
-                "UPDATE chatkit_sessions SET data = ? WHERE id = ?",
-                (cancelled.to_row(), session_id),
+                "UPDATE chatkit_sessions SET data = ? WHERE id = ?", (session.to_row(), session.id)
             )
         )
-        return cancelled
 
 
 __all__ = [
     "DEFAULT_RATE_LIMIT",
     "MAX_LIFETIME",
     "ChatKitConfiguration",
+    "SQLiteSessionStore",
     "Session",
     "SessionCreateParams",
     "SessionStore",

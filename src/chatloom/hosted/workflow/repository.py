@@ -1,6 +1,6 @@
-"""Workflow versions in a folder: editable drafts, immutable published versions, a default.
+"""Workflow drafts in a folder, published versions in a :class:`VersionStore`.
 
-Layout::
+Layout of the folder (published versions there unless another store is given)::
 
     workflows/
       support.yaml                 the draft of the workflow whose id is in the file
@@ -9,26 +9,21 @@ Layout::
       versions/wf_support/default  the version sessions get when they name none
 
 Publishing snapshots the current draft as the next number and (by default) makes it the
-default. A published file is never rewritten. ``version: "draft"`` runs the draft, as
+default. A published version is never rewritten. ``version: "draft"`` runs the draft, as
 Agent Builder's preview does.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from .loader import WORKFLOW_SUFFIXES, WorkflowError, dump_workflow, load_workflow, parse_workflow
 from .model import Workflow
+from .versions import FolderVersions, UnknownWorkflow, VersionStore
 
 DRAFT = "draft"
-
-
-class UnknownWorkflow(LookupError):
-    """No workflow with that id, or no such version of it."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +34,12 @@ class _Draft:
 
 
 class WorkflowRepository:
-    """Drafts and published versions of the workflows in ``folder``."""
+    """Drafts of the workflows in ``folder``; their published versions in ``versions``
+    (default: ``folder/versions``)."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, versions: VersionStore | None = None) -> None:
         self.folder = Path(folder).resolve()
-        self.versions_dir = self.folder / "versions"
+        self.versions_store = versions or FolderVersions(self.folder / "versions")
         self._drafts: dict[Path, _Draft] = {}
         self._published: dict[tuple[str, str], Workflow] = {}
         self._lock = threading.Lock()
@@ -89,73 +85,48 @@ class WorkflowRepository:
 
     # --- published versions --------------------------------------------------------------
 
-    def _dir(self, workflow_id: str) -> Path:
-        path = (self.versions_dir / workflow_id).resolve()
-        if not path.is_relative_to(self.versions_dir.resolve()) or "/" in workflow_id:
-            raise UnknownWorkflow(f"Workflow with id '{workflow_id}' not found.")
-        return path
-
     def versions(self, workflow_id: str) -> list[str]:
         """Published version numbers, oldest first."""
-        folder = self._dir(workflow_id)
-        if not folder.is_dir():
-            return []
-        numbers = [int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()]
-        return [str(number) for number in sorted(numbers)]
+        return self.versions_store.numbers(workflow_id)
 
     def default_version(self, workflow_id: str) -> str | None:
-        pointer = self._dir(workflow_id) / "default"
-        if pointer.is_file():
-            return pointer.read_text(encoding="utf-8").strip() or None
-        return None
+        return self.versions_store.default(workflow_id)
 
     def set_default(self, workflow_id: str, version: str) -> None:
-        if version not in self.versions(workflow_id):
-            raise UnknownWorkflow(f"Workflow '{workflow_id}' has no version '{version}'.")
-        folder = self._dir(workflow_id)
-        temporary = folder / ".default.tmp"
-        temporary.write_text(version + "\n", encoding="utf-8")
-        os.replace(temporary, folder / "default")
+        self.versions_store.set_default(workflow_id, version)
 
     def publish(self, workflow_id: str, *, make_default: bool = True) -> Workflow:
         """Snapshot the draft as the next version; returns the published workflow."""
         draft = self.draft(workflow_id)
-        folder = self._dir(workflow_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            while True:
-                existing = self.versions(workflow_id)
-                number = str(int(existing[-1]) + 1 if existing else 1)
-                published = draft.model_copy(update={"version": number})
-                text = json.dumps(dump_workflow(published), indent=2, ensure_ascii=False)
-                try:
-                    # O_EXCL: two publishers never write the same number.
-                    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-                    descriptor = os.open(folder / f"{number}.json", flags, 0o444)
-                except FileExistsError:
-                    continue
-                with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-                    file.write(text + "\n")
-                break
+        number = self.versions_store.add(
+            workflow_id,
+            lambda n: dump_workflow(draft.model_copy(update={"version": n})),
+        )
         if make_default:
             self.set_default(workflow_id, number)
-        return published
+        return draft.model_copy(update={"version": number})
+
+    def is_loaded(self, workflow_id: str, version: str) -> bool:
+        """Whether :meth:`resolve` can answer without reading the version store."""
+        return version == DRAFT or (workflow_id, version) in self._published
 
     def published(self, workflow_id: str, version: str) -> Workflow:
         key = (workflow_id, version)
         if key in self._published:
             return self._published[key]
-        folder = self._dir(workflow_id)
-        if not folder.is_dir():
-            raise UnknownWorkflow(f"Workflow with id '{workflow_id}' not found.")
-        path = folder / f"{version}.json"
-        if not version.isdigit() or not path.is_file():
+        document = self.versions_store.document(workflow_id, version)
+        if document is None:
+            if not self.versions_store.numbers(workflow_id):
+                raise UnknownWorkflow(f"Workflow with id '{workflow_id}' not found.")
             raise UnknownWorkflow(f"Workflow '{workflow_id}' has no version '{version}'.")
-        document = json.loads(path.read_text(encoding="utf-8"))
-        workflow = parse_workflow(document, source=str(path))
+        source = f"{workflow_id} version {version}"
+        workflow = parse_workflow(document, source=source)
         if workflow.id != workflow_id or workflow.version != version:
-            raise WorkflowError([], f"{path} does not hold {workflow_id} version {version}")
-        self._published[key] = workflow
+            raise WorkflowError(
+                [], f"{source}: the document holds {workflow.id} {workflow.version}"
+            )
+        with self._lock:
+            self._published[key] = workflow
         return workflow
 
     # --- resolution ----------------------------------------------------------------------
