@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -309,19 +310,22 @@ async def run_streams(url: str, count: int) -> dict[str, Any]:
                 if response.status_code != 200:
                     errors.append(f"HTTP {response.status_code}")
                     return
-                done = 0
+                done, error = 0, "stream ended early"
                 async for line in response.aiter_lines():
                     if not line.startswith("data: "):
                         continue
                     if not seen_first:
                         first.append(time.perf_counter() - started)
                         seen_first = True
-                    if '"type":"thread.item.done"' in line.replace(" ", ""):
+                    event = json.loads(line[6:])
+                    if event["type"] == "thread.item.done":
                         done += 1
+                    elif event["type"] == "error":
+                        error = f"error event: {event.get('message', '')[:80]}"
                 if done >= 2:  # the user's message and the finished reply
                     completed += 1
                 else:
-                    errors.append("stream ended early")
+                    errors.append(error)
         except httpx.HTTPError as error:
             errors.append(type(error).__name__)
 
