@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -276,6 +277,18 @@ def nginx_in_front(ports: list[int], folder: Path) -> Iterator[int]:
         subprocess.run([nginx, "-c", str(conf), "-e", str(folder / "nginx.log"), "-s", "stop"])
 
 
+def server_errors(folder: Path, instances: int) -> list[str]:
+    """The distinct exception lines the instances logged (why a stream failed)."""
+    found: set[str] = set()
+    for number in range(instances):
+        log = folder / f"instance{number}.log"
+        for line in log.read_text(errors="replace").splitlines():
+            if re.match(r"^[\w.]+(Error|Exception|Timeout)\b", line):
+                found.add(line[:120])
+        log.write_text("")  # the next set-up starts with an empty log
+    return sorted(found)
+
+
 def peak_memory_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -321,7 +334,7 @@ async def run_streams(url: str, count: int) -> dict[str, Any]:
                     if event["type"] == "thread.item.done":
                         done += 1
                     elif event["type"] == "error":
-                        error = f"error event: {event.get('message', '')[:80]}"
+                        error = f"error event {event.get('code', '')} {event.get('message', '')}"
                 if done >= 2:  # the user's message and the finished reply
                     completed += 1
                 else:
@@ -364,7 +377,7 @@ async def streams_section(count: int) -> None:
                         result = await run_streams(f"http://127.0.0.1:{proxy}", count)
                     label = f"{instances} instances + nginx"
                 memory = ", ".join(f"{peak_memory_mib(p.pid):.0f}" for p, _ in started)
-                kinds = sorted(set(result["errors"]))
+                kinds = sorted(set(result["errors"])) + server_errors(folder, instances)
                 print(
                     f"  {label:<24} {result['completed']:>9} {len(result['errors']):>6} "
                     f"{result['p50']:>8.0f}ms {result['p99']:>8.0f}ms {result['wall']:>6.1f}s"
