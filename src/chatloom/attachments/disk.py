@@ -45,7 +45,7 @@ from .images import InvalidImage, TooManyPixels, has_preview, make_preview
 from .index import FileIndex, FileRecord
 from .naming import SAFE_ID, display_name
 from .policy import UploadPolicy
-from .signing import UrlSigner, load_or_create_key
+from .signing import UrlSigner, app_base_url, load_or_create_key
 from .uploads import RequestBody, TypeCheck, UploadSink, receive
 
 
@@ -112,14 +112,7 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
 
     def base_url(self, request: Request | None) -> str:
         """The app's external URL: configured, or that of the request being served."""
-        if self.public_base_url is not None:
-            return self.public_base_url
-        if request is None:
-            raise RuntimeError(
-                "DiskAttachmentStore needs public_base_url when the request context "
-                "carries no HTTP request"
-            )
-        return str(request.base_url).rstrip("/")
+        return app_base_url(self.public_base_url, request, "DiskAttachmentStore")
 
     def _signed_url(self, base: str, attachment_id: str, action: str, expires: int | None) -> str:
         """The URL of ``action`` (``upload``, ``preview``), signed for that action only."""

@@ -72,7 +72,7 @@ from .index import FileRecord
 from .naming import SAFE_ID, content_disposition, display_name
 from .policy import UploadPolicy
 from .presign import Credentials, presign
-from .signing import UrlSigner
+from .signing import UrlSigner, app_base_url
 from .uploads import RequestBody, UploadSink, receive
 
 FINISH_CLAIM_SECONDS = 120.0
@@ -156,14 +156,7 @@ class S3AttachmentStore(AttachmentStore[TContext]):
         return f"{self.prefix}{kind}/{attachment_id}{suffix}"
 
     def base_url(self, request: Request | None) -> str:
-        if self.public_base_url is not None:
-            return self.public_base_url
-        if request is None:
-            raise RuntimeError(
-                "S3AttachmentStore needs public_base_url when the request context "
-                "carries no HTTP request"
-            )
-        return str(request.base_url).rstrip("/")
+        return app_base_url(self.public_base_url, request, "S3AttachmentStore")
 
     def presigned(self, method: str, key: str, expires_in: int, **options: Any) -> str:
         return presign(

@@ -17,7 +17,21 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from starlette.requests import Request
+
 MIN_KEY_BYTES = 16
+
+
+def app_base_url(configured: str | None, request: Request | None, store: str) -> str:
+    """The app's external URL for the URLs handed to clients: ``configured``, or that
+    of the request being served."""
+    if configured is not None:
+        return configured
+    if request is None:
+        raise RuntimeError(
+            f"{store} needs public_base_url when the request context carries no HTTP request"
+        )
+    return str(request.base_url).rstrip("/")
 
 
 class Verdict(enum.Enum):
