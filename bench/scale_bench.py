@@ -11,14 +11,25 @@ PostgreSQL within 1 ms of SQLite at p50, and flat as threads grow.
 PostgreSQL is ``$DATABASE_URL`` when it names one (its chatloom tables are emptied
 first), else a throwaway cluster started as the tests start theirs.
 
-    python bench/scale_bench.py [--section lists] [--quick]
+``streams``: 500 concurrent streamed conversations (``threads.create``; the reply is 100
+deltas 10 ms apart, see ``bench/stream_app.py``) against one instance, then against
+three instances behind nginx (a real proxy, SSE-friendly settings as in
+``deploy/nginx.conf``), all on one PostgreSQL. Each instance is a separate
+``python -m chatloom serve`` process. Reported: completed streams, errors (goal 0),
+first-event p50/p99 (from sending the request to the first SSE event), wall time, and
+peak memory (VmHWM) of each instance. The client is one httpx process on the same
+2 cores, so the figures compare the two set-ups, not absolute capacity.
+
+    python bench/scale_bench.py [--section lists] [--section streams] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -181,12 +192,210 @@ async def lists_section(sizes: list[int], calls: int) -> None:
             await postgres.close()
 
 
+# --- streams: 500 concurrent conversations, one instance vs three behind nginx --------------
+
+NGINX_CONF = """
+pid {folder}/nginx.pid;
+error_log {folder}/nginx.log warn;
+worker_processes 1;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    upstream chatloom {{ {servers} keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://chatloom;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+            proxy_read_timeout 1h;
+        }}
+    }}
+}}
+"""
+
+
+def start_instances(count: int, database: str, folder: Path) -> list[tuple[Any, int]]:
+    import subprocess
+
+    from tests.live_server import free_port
+
+    env = {**os.environ, "DATABASE_URL": database, "PYTHONPATH": str(ROOT)}
+    started = []
+    for number in range(count):
+        port = free_port()
+        log = (folder / f"instance{number}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chatloom", "serve", "bench.stream_app:server",
+             "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        started.append((process, port))
+    for process, port in started:
+        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+    return started
+
+
+def wait_for(url: str, process: Any) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer")
+
+
+@contextmanager
+def nginx_in_front(ports: list[int], folder: Path) -> Iterator[int]:
+    import shutil
+    import subprocess
+
+    from tests.live_server import free_port
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise SystemExit("streams: needs nginx as the proxy (apt-get install nginx-light)")
+    port = free_port()
+    servers = " ".join(f"server 127.0.0.1:{p};" for p in ports)
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(folder=folder, servers=servers, port=port))
+    subprocess.run([nginx, "-c", str(conf), "-e", str(folder / "nginx.log")], check=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", None)
+        yield port
+    finally:
+        subprocess.run([nginx, "-c", str(conf), "-e", str(folder / "nginx.log"), "-s", "stop"])
+
+
+def server_errors(folder: Path, instances: int) -> list[str]:
+    """The distinct exception lines the instances logged (why a stream failed)."""
+    found: set[str] = set()
+    for number in range(instances):
+        log = folder / f"instance{number}.log"
+        for line in log.read_text(errors="replace").splitlines():
+            if re.match(r"^[\w.]+(Error|Exception|Timeout)\b", line):
+                found.add(line[:120])
+        log.write_text("")  # the next set-up starts with an empty log
+    return sorted(found)
+
+
+def peak_memory_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def run_streams(url: str, count: int) -> dict[str, Any]:
+    import httpx
+
+    body = {
+        "type": "threads.create",
+        "params": {
+            "input": {
+                "content": [{"type": "input_text", "text": "hi"}],
+                "attachments": [],
+                "inference_options": {},
+            }
+        },
+    }
+    first: list[float] = []
+    errors: list[str] = []
+    completed = 0
+    limits = httpx.Limits(max_connections=count + 10, max_keepalive_connections=count + 10)
+
+    async def one(client: httpx.AsyncClient) -> None:
+        nonlocal completed
+        started = time.perf_counter()
+        seen_first = False
+        try:
+            async with client.stream("POST", url + "/chatkit", json=body) as response:
+                if response.status_code != 200:
+                    errors.append(f"HTTP {response.status_code}")
+                    return
+                done, error = 0, "stream ended early"
+                async for line in response.aiter_lines():
+                    if not line.startswith("data: "):
+                        continue
+                    if not seen_first:
+                        first.append(time.perf_counter() - started)
+                        seen_first = True
+                    event = json.loads(line[6:])
+                    if event["type"] == "thread.item.done":
+                        done += 1
+                    elif event["type"] == "error":
+                        error = f"error event {event.get('code', '')} {event.get('message', '')}"
+                if done >= 2:  # the user's message and the finished reply
+                    completed += 1
+                else:
+                    errors.append(error)
+        except httpx.HTTPError as error:
+            errors.append(type(error).__name__)
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(limits=limits, timeout=120) as client:
+        await asyncio.gather(*(one(client) for _ in range(count)))
+    wall = time.perf_counter() - started
+    first.sort()
+    return {
+        "completed": completed,
+        "errors": errors,
+        "p50": first[len(first) // 2] * 1000 if first else float("nan"),
+        "p99": first[int(len(first) * 0.99) - 1] * 1000 if first else float("nan"),
+        "wall": wall,
+    }
+
+
+async def streams_section(count: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    print(f"streams: {count} concurrent conversations, 100 deltas 10 ms apart each")
+    print(
+        f"  {'set-up':<24} {'completed':>9} {'errors':>6} {'first p50':>10} "
+        f"{'first p99':>10} {'wall':>7}  peak memory per instance"
+    )
+    with tempfile.TemporaryDirectory() as name, postgres_url() as database:
+        folder = Path(name)
+        for instances in (1, 3):
+            started = start_instances(instances, database, folder)
+            try:
+                ports = [port for _, port in started]
+                if instances == 1:
+                    result = await run_streams(f"http://127.0.0.1:{ports[0]}", count)
+                    label = "1 instance"
+                else:
+                    with nginx_in_front(ports, folder) as proxy:
+                        result = await run_streams(f"http://127.0.0.1:{proxy}", count)
+                    label = f"{instances} instances + nginx"
+                memory = ", ".join(f"{peak_memory_mib(p.pid):.0f}" for p, _ in started)
+                kinds = sorted(set(result["errors"])) + server_errors(folder, instances)
+                print(
+                    f"  {label:<24} {result['completed']:>9} {len(result['errors']):>6} "
+                    f"{result['p50']:>8.0f}ms {result['p99']:>8.0f}ms {result['wall']:>6.1f}s"
+                    f"  {memory} MiB" + (f"  errors: {kinds}" if kinds else "")
+                )
+            finally:
+                for process, _ in started:
+                    process.terminate()
+                    process.wait(timeout=30)
+
+
 # --- entry point ---------------------------------------------------------------------------
 
 SECTIONS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {
     "lists": lambda args: lists_section(
         [500, 5_000] if args.quick else [500, 5_000, 50_000], 100 if args.quick else CALLS
     ),
+    "streams": lambda args: streams_section(100 if args.quick else 500),
 }
 
 

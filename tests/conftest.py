@@ -15,8 +15,19 @@ from chatloom.store import _ID_PREFIXES, StoreItemType
 
 from .live_server import serve
 from .services.postgres import postgres_cluster, postgres_url
+from .services.redis import redis_factory, redis_server, redis_url
+from .services.s3 import s3_service, s3_settings
 
-__all__ = ["postgres_cluster", "postgres_url"]  # session-wide fixtures for any test
+# Session-wide services for any test.
+__all__ = [
+    "postgres_cluster",
+    "postgres_url",
+    "redis_factory",
+    "redis_server",
+    "redis_url",
+    "s3_service",
+    "s3_settings",
+]
 
 START = datetime(2025, 1, 1, 12, 0, 0)
 

@@ -413,7 +413,9 @@ class ChatKitServer(ABC, Generic[TContext]):
         return self.attachment_store
 
     async def _load_attachments(self, input: UserMessageInput, context: TContext) -> list[Any]:
-        """The message's attachments, once the message is known to be one worth sending."""
+        """The message's attachments, once the message is known to be one worth sending
+        (and, with an attachment store, each one checked by it: an upload that never
+        arrived, or whose bytes are not what was declared, is refused)."""
         if not input.attachments and not any(
             part.type != "input_text" or part.text.strip() for part in input.content
         ):
@@ -422,7 +424,13 @@ class ChatKitServer(ABC, Generic[TContext]):
             raise RequestError(
                 f"A message may carry at most {self.max_attachments_per_message} attachments"
             )
-        return [await self.store.load_attachment(id, context) for id in input.attachments]
+        attachments = [await self.store.load_attachment(id, context) for id in input.attachments]
+        if self.attachment_store is None:
+            return attachments
+        return [
+            await self.attachment_store.prepare_for_message(attachment, context)
+            for attachment in attachments
+        ]
 
     async def _load_action_target(
         self, params: ThreadCustomActionParams, context: TContext

@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+import obstore
 import pytest
 from playwright.sync_api import expect
 from starlette.requests import Request
@@ -218,3 +219,51 @@ def test_uploads_with_the_disk_store(page: Any, disk_live: Live, strategy: str) 
         ".querySelector('.ck-user img').naturalWidth > 0"
     )  # the server's preview URL serves the thumbnail
     expect(chat.locator(".ck-assistant")).to_contain_text("You said: see attached")
+
+
+@pytest.fixture
+def s3_live(s3_settings: Any) -> Iterator[tuple[Live, Any]]:
+    """The app with the S3 store: two-phase uploads go from Chromium to SeaweedFS (another
+    origin, so a CORS preflight first), checked by the app when the message is sent."""
+    from chatloom.attachments.s3 import S3AttachmentStore
+
+    files: S3AttachmentStore[Any] = S3AttachmentStore(s3_settings)
+    server = ScriptedServer(MemoryStore())
+    server.attachment_store = files
+    with serve(create_app(server)) as url:
+        yield Live(url, server), files
+
+
+@pytest.mark.s3
+@pytest.mark.parametrize(
+    "strategy", ["{type: 'two_phase'}", "{type: 'direct', uploadUrl: '/chatkit/files'}"]
+)
+def test_uploads_with_the_s3_store(page: Any, s3_live: tuple[Live, Any], strategy: str) -> None:
+    live, files = s3_live
+    chat = open_chat(page, live.url)
+    set_options(
+        page,
+        f"""{{api: {{url: '/chatkit', domainKey: 'x', uploadStrategy: {strategy}}},
+            composer: {{attachments: {{enabled: true}}}}}}""",
+    )
+    establish_user(page)
+    chat.locator("input[type=file]").set_input_files(
+        [
+            {"name": "dot.png", "mimeType": "image/png", "buffer": PNG},
+            {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello file"},
+        ]
+    )
+    expect(chat.locator(".ck-upload-done")).to_have_count(2)
+    send(chat, "see attached")
+    sent = chat.locator(".ck-user")
+    expect(sent.locator(".ck-attachment-file")).to_contain_text("notes.txt")
+    expect(sent.locator("img.ck-attachment-image")).to_have_attribute("alt", "dot.png")
+    page.wait_for_function(
+        "() => document.querySelector('openai-chatkit').shadowRoot"
+        ".querySelector('.ck-user img').naturalWidth > 0"
+    )  # the app's preview URL redirects to the thumbnail in the bucket
+    expect(chat.locator(".ck-assistant")).to_contain_text("You said: see attached")
+    # Both files were verified and moved where clients cannot write.
+    keys = [m["path"] for c in obstore.list(files.bucket, prefix=files.prefix) for m in c]
+    assert sum("/files/" in key for key in keys) == 2
+    assert not any("/uploads/" in key for key in keys)

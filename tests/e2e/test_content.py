@@ -70,7 +70,7 @@ def test_workflow_and_progress(page: Any, live: Live) -> None:
     expect(chat.locator(".ck-progress")).to_contain_text("Looking things up")
     summary = chat.locator(".ck-workflow summary")
     expect(summary).to_contain_text("Reading sources")  # the live task while it runs
-    expect(summary).to_contain_text("Thought for 3s")
+    expect(summary).to_contain_text("Thought for 3 seconds")
     expect(chat.locator(".ck-progress")).to_have_count(0)
     summary.click()
     tasks = chat.locator(".ck-workflow-tasks")

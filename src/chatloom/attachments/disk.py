@@ -45,7 +45,7 @@ from .images import InvalidImage, TooManyPixels, has_preview, make_preview
 from .index import FileIndex, FileRecord
 from .naming import SAFE_ID, display_name
 from .policy import ClientAllowance, ClientUploads, UploadPolicy
-from .signing import UrlSigner, load_or_create_key
+from .signing import UrlSigner, app_base_url, load_or_create_key
 from .uploads import RequestBody, TypeCheck, UploadSink, receive
 
 
@@ -113,14 +113,7 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
 
     def base_url(self, request: Request | None) -> str:
         """The app's external URL: configured, or that of the request being served."""
-        if self.public_base_url is not None:
-            return self.public_base_url
-        if request is None:
-            raise RuntimeError(
-                "DiskAttachmentStore needs public_base_url when the request context "
-                "carries no HTTP request"
-            )
-        return str(request.base_url).rstrip("/")
+        return app_base_url(self.public_base_url, request, "DiskAttachmentStore")
 
     def _signed_url(self, base: str, attachment_id: str, action: str, expires: int | None) -> str:
         """The URL of ``action`` (``upload``, ``preview``), signed for that action only."""
@@ -340,12 +333,31 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
 
         await anyio.to_thread.run_sync(work)
 
+    async def unsent_before(self, cutoff: float) -> list[FileRecord]:
+        return await self.index.unsent_before(cutoff)
+
+    async def mark_sent(self, record: FileRecord) -> None:
+        await self.index.mark_in_message(record.id)
+
+    async def forget_record(self, record: FileRecord) -> None:
+        await self.forget(record.id)
+
     async def cleanup(self, store: Store[Any], *, older_than: float | None = None) -> int:
         """Delete attachments never sent in a message within ``older_than`` seconds
         (default :attr:`orphan_ttl`), bytes and metadata; the number deleted."""
-        return await cleanup.remove_orphans(
-            self, store, self.orphan_ttl if older_than is None else older_than
-        )
+        older_than = self.orphan_ttl if older_than is None else older_than
+        removed = await cleanup.remove_orphans(self, store, older_than)
+        await anyio.to_thread.run_sync(self._remove_stale_incoming, time.time() - older_than)
+        return removed
+
+    def _remove_stale_incoming(self, cutoff: float) -> None:
+        """Partial uploads a crashed or killed process left behind."""
+        for partial in self.incoming_dir().iterdir():
+            try:
+                if partial.stat().st_mtime < cutoff:
+                    partial.unlink()
+            except FileNotFoundError:  # finished or removed meanwhile
+                continue
 
     def lifespan(self, store: Store[Any]) -> AbstractAsyncContextManager[None]:
         """Run :meth:`cleanup` every :attr:`cleanup_interval` seconds while the app runs."""

@@ -14,10 +14,24 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
+from starlette.requests import Request
+
 from ..keys import MIN_KEY_BYTES, load_or_create_key
 from ..untrusted import parse_count
 
-__all__ = ["MIN_KEY_BYTES", "UrlSigner", "Verdict", "load_or_create_key"]
+__all__ = ["MIN_KEY_BYTES", "UrlSigner", "Verdict", "app_base_url", "load_or_create_key"]
+
+
+def app_base_url(configured: str | None, request: Request | None, store: str) -> str:
+    """The app's external URL for the URLs handed to clients: ``configured``, or that
+    of the request being served."""
+    if configured is not None:
+        return configured
+    if request is None:
+        raise RuntimeError(
+            f"{store} needs public_base_url when the request context carries no HTTP request"
+        )
+    return str(request.base_url).rstrip("/")
 
 
 class Verdict(enum.Enum):

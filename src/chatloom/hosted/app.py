@@ -28,6 +28,7 @@ from ..config import DatabaseConfig, postgres_database
 from ..database import Database
 from ..http import CORS_HEADERS, ServesFiles
 from ..serving import DEFAULT_LIMITS, RequestDeadlines, ServingLimits
+from ..shared import RateLimiter
 from ..store import AttachmentStore, Store, StoreUnavailable
 from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
@@ -113,7 +114,7 @@ def create_hosted_app(
     attachment_store: AttachmentStore[Any] | None = None,
     cors_origins: Sequence[str] = ("*",),
     serve_element: bool = True,
-    limiter: SlidingWindowLimiter | None = None,
+    limiter: RateLimiter | None = None,
     database: DatabaseConfig | None = None,
     limits: ServingLimits = DEFAULT_LIMITS,
 ) -> Starlette:
@@ -130,6 +131,8 @@ def create_hosted_app(
     ``limits`` bound the time a request body may take (see :mod:`chatloom.serving`).
     An ``attachment_store`` that serves files (``DiskAttachmentStore(...,
     path="/v1/chatkit/files")``) gets its routes there, behind the client secret.
+    ``limiter`` counts each session's requests: in process by default, a
+    :class:`~chatloom.shared.redis.RedisRateLimiter` to share the limit between instances.
     """
     repository = (
         workflows

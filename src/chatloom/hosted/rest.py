@@ -25,6 +25,7 @@ from starlette.types import Message
 
 from ..http import BodyTooLarge, ChatKitEndpoint, preferred_locale, read_body
 from ..server import ChatKitServer
+from ..shared import RateLimiter, SharedStateUnavailable
 from ..store import NotFoundError, StoreUnavailable
 from ..types import Page, SortOrder, Thread, to_wire_json
 from ..untrusted import parse_count, parse_json
@@ -166,7 +167,7 @@ class HostedAPI:
         store: DirectoryStore,
         directory: ThreadDirectory,
         admin_keys: AdminKeys,
-        limiter: SlidingWindowLimiter,
+        limiter: RateLimiter,
         traces: TraceStore,
         states: WorkflowStateStore,
     ) -> None:
@@ -226,7 +227,7 @@ class HostedAPI:
                 )
             key = bearer_token(request.headers.get("authorization"))
             if not self.admin_keys.accepts(key):
-                self.admin_failures.acquire(client, ADMIN_FAILURES_PER_MINUTE)
+                self.admin_failures.acquire_now(client, ADMIN_FAILURES_PER_MINUTE)
                 logger.warning(
                     "Refused %s to %s %s from %s",
                     "a wrong admin key" if key else "a request without an admin key",
@@ -368,7 +369,7 @@ class HostedAPI:
         document = _json_object(body)
         kind = document.get("type")
         if kind not in UNCOUNTED_REQUESTS:
-            self._count(session)
+            await self._count(session)
         if kind == "threads.list":
             shown = await self._recent_threads(session, document.get("params"))
             if shown is not None:
@@ -410,7 +411,7 @@ class HostedAPI:
         secret's session, counted against its rate limit; uploads checked against the
         session's ``file_upload`` settings."""
         session = await self._session_of(request)
-        self._count(session)
+        await self._count(session)
         if request.method == "POST":
             declared = parse_count(request.headers.get("content-length"))
             self._check_upload(session, declared)
@@ -418,8 +419,17 @@ class HostedAPI:
 
     # --- per-session limits ---------------------------------------------------------------
 
-    def _count(self, session: Session) -> None:
-        wait = self.limiter.acquire(session.id, session.rate_limit)
+    async def _count(self, session: Session) -> None:
+        try:
+            wait = await self.limiter.acquire(session.id, session.rate_limit)
+        except SharedStateUnavailable as error:  # fail closed: no unlimited requests
+            raise APIError(
+                503,
+                error.message,
+                type="service_unavailable",
+                code="rate_limiter_unavailable",
+                headers={"Retry-After": str(error.retry_after)},
+            ) from error
         if wait is not None:
             raise APIError(
                 429,
