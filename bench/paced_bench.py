@@ -32,6 +32,7 @@ import asyncio
 import json
 import os
 import resource
+import secrets
 import statistics
 import subprocess
 import sys
@@ -184,9 +185,13 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 async def _one_stream(port: int) -> tuple[float | None, int, bool]:
-    """(first-event latency s, frames read, completed) of one streamed reply."""
+    """(first-event latency s, frames read, completed) of one streamed reply.
+
+    Each client is a browser that already has its user cookie (chatloom's default
+    context reads it; the others ignore it)."""
     request = (
         f"POST /chatkit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Cookie: chatloom_uid={secrets.token_hex(16)}\r\n"
         f"Content-Length: {len(CREATE)}\r\nConnection: close\r\n\r\n"
     ).encode() + CREATE
     first: float | None = None
