@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -142,6 +144,10 @@ def _answer(
 class ChatKitServer(ABC, Generic[TContext]):
     """Subclass it and implement :meth:`respond`; override the other hooks as needed."""
 
+    #: Seconds between saves of a streaming reply's partial text, so a crash mid-reply
+    #: loses at most that much of it; ``None`` saves a reply only when it is done.
+    partial_save_interval: float | None = 1.0
+
     def __init__(
         self,
         store: Store[TContext],
@@ -201,7 +207,12 @@ class ChatKitServer(ABC, Generic[TContext]):
             if isinstance(item, AssistantMessageItem) and any(
                 part.text.strip() for part in item.content
             ):
-                await self.store.add_thread_item(thread.id, item, context)
+                try:
+                    await self.store.load_item(thread.id, item.id, context)
+                except NotFoundError:
+                    await self.store.add_thread_item(thread.id, item, context)
+                else:  # its partial text was saved while it streamed
+                    await self.store.save_item(thread.id, item, context)
         note = SDKHiddenContextItem(
             id=self.store.generate_item_id("sdk_hidden_context", thread, context),
             thread_id=thread.id,
@@ -481,6 +492,9 @@ class ChatKitServer(ABC, Generic[TContext]):
         yield frame(StreamOptionsEvent(stream_options=self.get_stream_options(thread, context)))
         watch = ThreadWatch(thread)
         pending = PendingItems()
+        saved: set[str] = set()  # pending items already in the store (partial text)
+        interval = math.inf if self.partial_save_interval is None else self.partial_save_interval
+        next_save = time.monotonic() + interval
         events: AsyncIterator[ThreadStreamEvent] | None = None
         try:
             try:
@@ -493,7 +507,10 @@ class ChatKitServer(ABC, Generic[TContext]):
                         pending.added(event.item)  # type: ignore[union-attr]
                     elif kind == "thread.item.done":
                         item = event.item  # type: ignore[union-attr]
-                        await self.store.add_thread_item(thread.id, item, context)
+                        if item.id in saved:
+                            await self.store.save_item(thread.id, item, context)
+                        else:
+                            await self.store.add_thread_item(thread.id, item, context)
                         pending.finished(item.id)
                         if is_hidden(item):
                             continue  # persisted, never sent
@@ -508,6 +525,9 @@ class ChatKitServer(ABC, Generic[TContext]):
                     yield frame(event)
                     if watch.changed():
                         yield await self._thread_updated(watch, context)
+                    if pending.has_changes and time.monotonic() >= next_save:
+                        await self._save_partial(thread.id, pending, saved, context)
+                        next_save = time.monotonic() + interval
             except (anyio.get_cancelled_exc_class(), GeneratorExit):
                 # The client went away (Stop, a closed tab). Shielded: the surrounding
                 # scope is cancelled, so any unshielded await would fail at once.
@@ -528,6 +548,18 @@ class ChatKitServer(ABC, Generic[TContext]):
             yield frame(ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True))
         if watch.changed():
             yield await self._thread_updated(watch, context)
+
+    async def _save_partial(
+        self, thread_id: str, pending: PendingItems, saved: set[str], context: TContext
+    ) -> None:
+        for item in pending.take_changed_messages():
+            if item.id in saved:
+                await self.store.save_item(thread_id, item, context)
+            else:
+                # Inserted once, then updated: stores ported from the reference insert
+                # on add_thread_item and only update on save_item.
+                await self.store.add_thread_item(thread_id, item, context)
+                saved.add(item.id)
 
     async def _thread_updated(self, watch: ThreadWatch, context: TContext) -> bytes:
         watch.mark_seen()

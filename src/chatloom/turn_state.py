@@ -36,6 +36,7 @@ class PendingItems:
     def __init__(self) -> None:
         self._items: dict[str, ThreadItem] = {}
         self._text: dict[str, dict[int, list[str]]] = {}
+        self._changed: set[str] = set()
 
     def added(self, item: ThreadItem) -> None:
         self._items[item.id] = item.model_copy(deep=True)
@@ -44,6 +45,24 @@ class PendingItems:
     def finished(self, item_id: str) -> None:
         self._items.pop(item_id, None)
         self._text.pop(item_id, None)
+        self._changed.discard(item_id)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self._changed)
+
+    def take_changed_messages(self) -> list[AssistantMessageItem]:
+        """Copies of the assistant messages whose text grew since the last call."""
+        changed = []
+        for item_id in self._changed:
+            self._flush(item_id)
+            item = self._items[item_id]
+            if isinstance(item, AssistantMessageItem) and any(
+                part.text.strip() for part in item.content
+            ):
+                changed.append(item.model_copy(deep=True))
+        self._changed.clear()
+        return changed
 
     def updated(self, item_id: str, update: ThreadItemUpdate) -> None:
         item = self._items.get(item_id)
@@ -52,6 +71,7 @@ class PendingItems:
         if type(update) is AssistantMessageContentPartTextDelta:
             parts = self._text.setdefault(item_id, {})
             parts.setdefault(update.content_index, []).append(update.delta)
+            self._changed.add(item_id)
             return
         self._flush(item_id)
         if isinstance(item, AssistantMessageItem):
