@@ -14,6 +14,7 @@ import math
 import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic
 
@@ -21,8 +22,9 @@ import anyio
 
 from .errors import CustomStreamError, ErrorCode, RequestError, StreamError
 from .logger import logger
+from .responses import Responses, parse_event_id
 from .sse import frame
-from .store import AttachmentStore, NotFoundError, Store, TContext
+from .store import AttachmentStore, NotFoundError, Store, TContext, user_id_of
 from .turn_state import PendingItems, ThreadWatch
 from .types import (
     Action,
@@ -38,6 +40,8 @@ from .types import (
     ItemFeedbackParams,
     ItemsListParams,
     Page,
+    ResponsesCancelParams,
+    ResponsesResumeParams,
     SDKHiddenContextItem,
     StreamOptions,
     StreamOptionsEvent,
@@ -90,6 +94,14 @@ class StreamingResult:
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self.json_events
+
+
+@dataclass
+class Turn:
+    """The SSE frames of one streamed turn, and the thread it runs in."""
+
+    thread_id: str
+    frames: AsyncIterator[bytes]
 
 
 class NonStreamingResult:
@@ -152,9 +164,13 @@ class ChatKitServer(ABC, Generic[TContext]):
         self,
         store: Store[TContext],
         attachment_store: AttachmentStore[TContext] | None = None,
+        *,
+        responses: Responses | None = None,
     ) -> None:
         self.store = store
         self.attachment_store = attachment_store
+        #: Where resumable responses run and are logged; ``None`` turns the extension off.
+        self.responses = responses
 
     # --- hooks ---------------------------------------------------------------------------
 
@@ -224,9 +240,13 @@ class ChatKitServer(ABC, Generic[TContext]):
     # --- entry point ---------------------------------------------------------------------
 
     async def process(
-        self, request: str | bytes | bytearray, context: TContext
+        self, request: str | bytes | bytearray, context: TContext, *, resumable: bool = False
     ) -> StreamingResult | NonStreamingResult:
         """Handle one request body.
+
+        ``resumable`` (the client opted in, and :attr:`responses` is set): a streamed turn
+        runs on its own, logged, and survives the client's disconnect; its frames carry
+        ``id:`` lines a client resumes from (``responses.resume``).
 
         Raises ``pydantic.ValidationError`` for a malformed body, :class:`NotFoundError`
         for a missing (or foreign) thread, item or attachment, :class:`RequestError`
@@ -238,27 +258,31 @@ class ChatKitServer(ABC, Generic[TContext]):
         result = await handler(req.params, context)
         if isinstance(result, bytes):
             return NonStreamingResult(result)
-        return StreamingResult(result)
+        if not isinstance(result, Turn):
+            return StreamingResult(result)
+        if not resumable or self.responses is None:
+            return StreamingResult(result.frames)
+        owner = user_id_of(context)
+        response_id = await self.responses.start(result.frames, owner, result.thread_id)
+        return StreamingResult(await self.responses.follow(response_id, owner))
 
     # --- streaming requests: checks first, then the stream ------------------------------
 
-    async def _threads_create(
-        self, params: ThreadCreateParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    async def _threads_create(self, params: ThreadCreateParams, context: TContext) -> Turn:
         attachments = await self._load_attachments(params.input, context)
         thread = Thread(id=self.store.generate_thread_id(context), created_at=datetime.now())
         return self._user_turn(thread, params.input, attachments, context, new_thread=True)
 
     async def _threads_add_user_message(
         self, params: ThreadAddUserMessageParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         attachments = await self._load_attachments(params.input, context)
         return self._user_turn(thread, params.input, attachments, context)
 
     async def _threads_add_client_tool_output(
         self, params: ThreadAddClientToolOutputParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         newest = await self.store.load_thread_items(thread.id, None, 1, "desc", context)
         call = newest.data[0] if newest.data else None
@@ -282,7 +306,7 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     async def _threads_add_structured_input(
         self, params: ThreadAddStructuredInputParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         item = await self.store.load_item(thread.id, params.item_id, context)
         if not isinstance(item, StructuredInputItem):
@@ -300,7 +324,7 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     async def _threads_retry_after_item(
         self, params: ThreadRetryAfterItemParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         newer: list[ThreadItem] = []
         after: str | None = None
@@ -330,16 +354,28 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     async def _threads_custom_action(
         self, params: ThreadCustomActionParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread, sender = await self._load_action_target(params, context)
         if params.item_id is not None and sender is None:
             # As in the reference: refused in-band, which every client renders.
-            return _frames([ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=False)])
+            return Turn(
+                thread.id, _frames([ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=False)])
+            )
         return self._stream(
             thread, context, lambda: self.action(thread, params.action, sender, context)
         )
 
+    async def _responses_resume(
+        self, params: ResponsesResumeParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        response_id, after = parse_event_id(params.last_event_id)
+        return await self._responses().follow(response_id, user_id_of(context), after)
+
     # --- non-streaming requests ----------------------------------------------------------
+
+    async def _responses_cancel(self, params: ResponsesCancelParams, context: TContext) -> bytes:
+        self._responses().cancel(params.response_id, user_id_of(context))
+        return b"{}"
 
     async def _threads_sync_custom_action(
         self, params: ThreadCustomActionParams, context: TContext
@@ -416,6 +452,11 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     # --- shared steps --------------------------------------------------------------------
 
+    def _responses(self) -> Responses:
+        if self.responses is None:
+            raise RequestError("Resumable responses are not enabled on this server", 501)
+        return self.responses
+
     def _attachment_store(self) -> AttachmentStore[TContext]:
         if self.attachment_store is None:
             raise RequestError("Attachments are not enabled on this server", 501)
@@ -440,7 +481,7 @@ class ChatKitServer(ABC, Generic[TContext]):
         attachments: list[Attachment],
         context: TContext,
         new_thread: bool = False,
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         message = UserMessageItem(
             id=self.store.generate_item_id("message", thread, context),
             thread_id=thread.id,
@@ -467,12 +508,21 @@ class ChatKitServer(ABC, Generic[TContext]):
             thread, context, lambda: self.respond(thread, message, context), prelude
         )
 
-    async def _stream(
+    def _stream(
         self,
         thread: ThreadMetadata,
         context: TContext,
         source: EventSource,
         prelude: Prelude | None = None,
+    ) -> Turn:
+        return Turn(thread.id, self._turn_frames(thread, context, source, prelude))
+
+    async def _turn_frames(
+        self,
+        thread: ThreadMetadata,
+        context: TContext,
+        source: EventSource,
+        prelude: Prelude | None,
     ) -> AsyncIterator[bytes]:
         """The SSE frames of one turn: the prelude's writes and events, then the handler's.
 
@@ -578,6 +628,7 @@ __all__ = [
     "ChatKitServer",
     "NonStreamingResult",
     "StreamingResult",
+    "Turn",
     "diff_widget",
     "stream_widget",
 ]
