@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -31,7 +32,6 @@ from chatloom.types import (
 from .live_server import serve
 from .polling import eventually
 
-RESUMABLE = {"Chatloom-Resumable": "1"}
 CREATE = {
     "type": "threads.create",
     "params": {
@@ -42,6 +42,7 @@ CREATE = {
         }
     },
 }
+RESUMABLE_CREATE = {**CREATE, "metadata": {"chatloom.resumable": True}}
 PRELUDE = 4  # thread.created, the user message, stream_options, thread.item.added
 
 
@@ -173,7 +174,7 @@ def test_a_cut_connection_resumes_byte_for_byte(story: GatedStory, base_url: str
     with CuttingProxy(port) as proxy:
         proxied = httpx.Client(base_url=f"http://127.0.0.1:{proxy.port}", timeout=20)
         direct = httpx.Client(base_url=base_url, timeout=20)
-        with proxied.stream("POST", "/chatkit", json=CREATE, headers=RESUMABLE) as response:
+        with proxied.stream("POST", "/chatkit", json=RESUMABLE_CREATE) as response:
             cookie = response.cookies["chatloom_uid"]
             proxied.cookies.set("chatloom_uid", cookie)
             direct.cookies.set("chatloom_uid", cookie)
@@ -219,7 +220,25 @@ def test_a_cut_connection_resumes_byte_for_byte(story: GatedStory, base_url: str
     assert items[0]["content"][0]["text"] == "".join(f"w{n} " for n in range(20))
 
 
-def test_without_the_header_a_stream_is_as_before(story: GatedStory, base_url: str) -> None:
+def test_a_thread_loaded_mid_reply_names_the_running_response(
+    story: GatedStory, base_url: str
+) -> None:
+    with httpx.Client(base_url=base_url, timeout=20) as client:
+        with client.stream("POST", "/chatkit", json=RESUMABLE_CREATE) as response:
+            frames = read_frames(response, stop_after=PRELUDE + 10)
+        response_id = event_id(frames[0]).split(":")[0]
+        thread_id = json.loads(frames[0].split(b"data: ", 1)[1])["thread"]["id"]
+        get = {"type": "threads.get_by_id", "params": {"thread_id": thread_id}}
+        loaded = client.post("/chatkit", json=get).json()
+        assert loaded["chatloom_running_response"] == response_id
+        # A second tab attaches from the start and sees the reply finish.
+        story.gate.set()
+        tab = resume(client, f"{response_id}:0").content
+        assert tab.count(b"\n\n") == PRELUDE + 20 + 1
+        assert "chatloom_running_response" not in client.post("/chatkit", json=get).json()
+
+
+def test_without_opting_in_a_stream_is_as_before(story: GatedStory, base_url: str) -> None:
     story.gate.set()
     with httpx.Client(base_url=base_url, timeout=20) as client:
         body = client.post("/chatkit", json=CREATE).content
@@ -232,7 +251,7 @@ def test_unknown_foreign_and_malformed_responses_are_not_found(
 ) -> None:
     story.gate.set()
     with httpx.Client(base_url=base_url, timeout=20) as owner:
-        first = owner.post("/chatkit", json=CREATE, headers=RESUMABLE).content.split(b"\n\n")[0]
+        first = owner.post("/chatkit", json=RESUMABLE_CREATE).content.split(b"\n\n")[0]
         response_id = event_id(first).split(":")[0]
         assert resume(owner, f"{response_id}:0").status_code == 200  # kept after it ended
         assert resume(owner, "resp_000000000000000000000000:0").status_code == 404
@@ -251,7 +270,7 @@ def test_an_ended_response_expires_after_its_retention() -> None:
         serve(create_app(story, serve_element=False)) as url,
         httpx.Client(base_url=url, timeout=20) as client,
     ):
-        first = client.post("/chatkit", json=CREATE, headers=RESUMABLE).content.split(b"\n\n")[0]
+        first = client.post("/chatkit", json=RESUMABLE_CREATE).content.split(b"\n\n")[0]
         response_id = event_id(first).split(":")[0]
         eventually(
             lambda: resume(client, f"{response_id}:0").status_code == 404,
@@ -261,7 +280,7 @@ def test_an_ended_response_expires_after_its_retention() -> None:
 
 def test_cancel_stops_a_response_that_has_no_connection(story: GatedStory, base_url: str) -> None:
     with httpx.Client(base_url=base_url, timeout=20) as client:
-        with client.stream("POST", "/chatkit", json=CREATE, headers=RESUMABLE) as response:
+        with client.stream("POST", "/chatkit", json=RESUMABLE_CREATE) as response:
             frames = read_frames(response, stop_after=PRELUDE + 10)
         response_id = event_id(frames[0]).split(":")[0]
         # The connection is gone and the response runs on, until the user's Stop.

@@ -40,15 +40,7 @@ logger = logging.getLogger("chatloom.http")
 
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 USER_COOKIE = "chatloom_uid"
-# A client that can resume streams asks for them with this header (docs/server.md).
-RESUMABLE_HEADER = "chatloom-resumable"
-CORS_HEADERS = (
-    "Authorization",
-    "Content-Type",
-    "Accept-Language",
-    "OpenAI-Beta",
-    "Chatloom-Resumable",
-)
+CORS_HEADERS = ("Authorization", "Content-Type", "Accept-Language", "OpenAI-Beta")
 
 
 @dataclass
@@ -154,10 +146,7 @@ class ChatKitEndpoint:
             )
         context = await self.context(request)
         try:
-            if self.server.responses is not None and request.headers.get(RESUMABLE_HEADER) == "1":
-                result = await self.server.process(body, context, resumable=True)
-            else:
-                result = await self.server.process(body, context)
+            result = await self.server.process(body, context)
         except ValidationError as error:
             return error_response(400, "invalid_request", _validation_message(error))
         except NotFoundError as error:
@@ -330,7 +319,6 @@ def _lifespan(
 __all__ = [
     "CORS_HEADERS",
     "DEFAULT_MAX_BODY_BYTES",
-    "RESUMABLE_HEADER",
     "BodyTooLarge",
     "ChatKitEndpoint",
     "ContextFactory",

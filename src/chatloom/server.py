@@ -81,6 +81,10 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
 DEFAULT_ERROR_MESSAGE = "An error occurred when generating a response."
 CANCELLED_NOTE = "The user cancelled the stream. Stop responding to the prior request."
+# A client that can resume streams says so in the request's metadata: an official
+# server ignores it, and no header means no CORS preflight for pages on other origins.
+RESUMABLE_METADATA = "chatloom.resumable"
+RUNNING_RESPONSE_FIELD = "chatloom_running_response"
 
 EventSource = Callable[[], AsyncIterable[ThreadStreamEvent]]
 Prelude = Callable[[], Awaitable[list[ThreadStreamEvent]]]
@@ -240,13 +244,14 @@ class ChatKitServer(ABC, Generic[TContext]):
     # --- entry point ---------------------------------------------------------------------
 
     async def process(
-        self, request: str | bytes | bytearray, context: TContext, *, resumable: bool = False
+        self, request: str | bytes | bytearray, context: TContext
     ) -> StreamingResult | NonStreamingResult:
         """Handle one request body.
 
-        ``resumable`` (the client opted in, and :attr:`responses` is set): a streamed turn
-        runs on its own, logged, and survives the client's disconnect; its frames carry
-        ``id:`` lines a client resumes from (``responses.resume``).
+        A streamed turn whose request opts in (``metadata["chatloom.resumable"]``) on a
+        server with :attr:`responses` runs on its own, logged, and survives the client's
+        disconnect; its frames carry ``id:`` lines a client resumes from
+        (``responses.resume``). Other clients get the classic stream.
 
         Raises ``pydantic.ValidationError`` for a malformed body, :class:`NotFoundError`
         for a missing (or foreign) thread, item or attachment, :class:`RequestError`
@@ -260,7 +265,7 @@ class ChatKitServer(ABC, Generic[TContext]):
             return NonStreamingResult(result)
         if not isinstance(result, Turn):
             return StreamingResult(result)
-        if not resumable or self.responses is None:
+        if self.responses is None or req.metadata.get(RESUMABLE_METADATA) is not True:
             return StreamingResult(result.frames)
         owner = user_id_of(context)
         response_id = await self.responses.start(result.frames, owner, result.thread_id)
@@ -393,7 +398,14 @@ class ChatKitServer(ABC, Generic[TContext]):
         items = await self.store.load_thread_items(
             thread.id, None, DEFAULT_PAGE_SIZE, "asc", context
         )
-        return to_wire_json(_wire_thread(thread, items))
+        body = to_wire_json(_wire_thread(thread, items))
+        if self.responses is None:
+            return body
+        running = await self.responses.running(thread.id, user_id_of(context))
+        if running is None:
+            return body
+        # A reply is still streaming (another tab, a reload): the client can follow it.
+        return body[:-1] + b',"%b":"%b"}' % (RUNNING_RESPONSE_FIELD.encode(), running.encode())
 
     async def _threads_list(self, params: ThreadListParams, context: TContext) -> bytes:
         page = await self.store.load_threads(
@@ -625,6 +637,8 @@ async def _frames(events: list[ThreadStreamEvent]) -> AsyncIterator[bytes]:
 __all__ = [
     "DEFAULT_ERROR_MESSAGE",
     "DEFAULT_PAGE_SIZE",
+    "RESUMABLE_METADATA",
+    "RUNNING_RESPONSE_FIELD",
     "ChatKitServer",
     "NonStreamingResult",
     "StreamingResult",
