@@ -18,7 +18,7 @@ const strings: Strings = {
   showMore: "عرض المزيد", showLess: "عرض أقل", skip: "تخطٍّ", submit: "إرسال",
   select: "اختر…", search: "بحث", clear: "مسح",
   invalidFormat: "يرجى مطابقة التنسيق المطلوب.",
-  otherAnswer: "غير ذلك…", generatingImage: "جارٍ إنشاء الصورة…", responding: "المساعد يرد",
+  otherAnswer: "غير ذلك…", generatingImage: "جارٍ إنشاء الصورة…", responding: "المساعد يرد", reconnecting: "جارٍ إعادة الاتصال…",
   responseDone: "اكتمل الرد", dropFiles: "أفلت الملفات لإرفاقها", quoted: "ردًا على",
   clearQuote: "إزالة الاقتباس", noResults: "لا توجد نتائج", actionsMenu: "إجراءات أخرى",
   conversation: "المحادثة", messageFromYou: "قلت",

@@ -18,7 +18,7 @@ const strings: Strings = {
   showMore: "Mehr anzeigen", showLess: "Weniger anzeigen", skip: "Überspringen", submit: "Senden",
   select: "Auswählen…", search: "Suchen", clear: "Leeren",
   invalidFormat: "Bitte halten Sie sich an das vorgegebene Format.",
-  otherAnswer: "Andere…", generatingImage: "Bild wird erzeugt…", responding: "Der Assistent antwortet",
+  otherAnswer: "Andere…", generatingImage: "Bild wird erzeugt…", responding: "Der Assistent antwortet", reconnecting: "Verbindung wird wiederhergestellt…",
   responseDone: "Antwort fertig", dropFiles: "Dateien zum Anhängen ablegen", quoted: "Antwort auf",
   clearQuote: "Zitat entfernen", noResults: "Keine Ergebnisse", actionsMenu: "Weitere Aktionen",
   conversation: "Unterhaltung", messageFromYou: "Du hast geschrieben",

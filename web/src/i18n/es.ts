@@ -18,7 +18,7 @@ const strings: Strings = {
   showMore: "Mostrar más", showLess: "Mostrar menos", skip: "Omitir", submit: "Enviar",
   select: "Seleccionar…", search: "Buscar", clear: "Borrar",
   invalidFormat: "Usa el formato solicitado.",
-  otherAnswer: "Otra…", generatingImage: "Generando imagen…", responding: "El asistente está respondiendo",
+  otherAnswer: "Otra…", generatingImage: "Generando imagen…", responding: "El asistente está respondiendo", reconnecting: "Reconectando…",
   responseDone: "Respuesta completa", dropFiles: "Suelta archivos para adjuntarlos", quoted: "Respondiendo a",
   clearQuote: "Quitar cita", noResults: "Sin resultados", actionsMenu: "Más acciones",
   conversation: "Conversación", messageFromYou: "Dijiste",

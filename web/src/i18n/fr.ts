@@ -18,7 +18,7 @@ const strings: Strings = {
   showMore: "Afficher plus", showLess: "Afficher moins", skip: "Passer", submit: "Envoyer",
   select: "Sélectionner…", search: "Rechercher", clear: "Effacer",
   invalidFormat: "Veuillez respecter le format requis.",
-  otherAnswer: "Autre…", generatingImage: "Génération de l’image…", responding: "L’assistant répond",
+  otherAnswer: "Autre…", generatingImage: "Génération de l’image…", responding: "L’assistant répond", reconnecting: "Reconnexion…",
   responseDone: "Réponse terminée", dropFiles: "Déposez des fichiers à joindre", quoted: "En réponse à",
   clearQuote: "Retirer la citation", noResults: "Aucun résultat", actionsMenu: "Plus d’actions",
   conversation: "Conversation", messageFromYou: "Vous avez écrit",

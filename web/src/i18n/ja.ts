@@ -18,7 +18,7 @@ const strings: Strings = {
   showMore: "もっと見る", showLess: "表示を減らす", skip: "スキップ", submit: "送信",
   select: "選択…", search: "検索", clear: "クリア",
   invalidFormat: "指定されている形式で入力してください。",
-  otherAnswer: "その他…", generatingImage: "画像を生成中…", responding: "アシスタントが応答中です",
+  otherAnswer: "その他…", generatingImage: "画像を生成中…", responding: "アシスタントが応答中です", reconnecting: "再接続しています…",
   responseDone: "応答が完了しました", dropFiles: "ファイルをドロップして添付", quoted: "返信先",
   clearQuote: "引用を削除", noResults: "結果がありません", actionsMenu: "その他の操作",
   conversation: "会話", messageFromYou: "あなたのメッセージ",

@@ -18,7 +18,7 @@ const strings: Strings = {
   showMore: "显示更多", showLess: "收起", skip: "跳过", submit: "提交",
   select: "请选择…", search: "搜索", clear: "清除",
   invalidFormat: "请与所请求的格式保持一致。",
-  otherAnswer: "其他…", generatingImage: "正在生成图像…", responding: "助手正在回复",
+  otherAnswer: "其他…", generatingImage: "正在生成图像…", responding: "助手正在回复", reconnecting: "正在重新连接…",
   responseDone: "回复完成", dropFiles: "拖放文件以附加", quoted: "回复",
   clearQuote: "移除引用", noResults: "没有结果", actionsMenu: "更多操作",
   conversation: "对话", messageFromYou: "你说",

@@ -183,7 +183,9 @@ export type StreamingRequest =
       };
     }
   | { type: "threads.retry_after_item"; params: { thread_id: string; item_id: string } }
-  | { type: "threads.custom_action"; params: { thread_id: string; item_id: string | null; action: WireAction } };
+  | { type: "threads.custom_action"; params: { thread_id: string; item_id: string | null; action: WireAction } }
+  // chatloom's resumable-responses extension (protocol/resume.ts)
+  | { type: "responses.resume"; params: { last_event_id: string } };
 
 export type JsonRequestMap = {
   "threads.get_by_id": [{ thread_id: string }, Thread];
@@ -199,5 +201,7 @@ export type JsonRequestMap = {
     { thread_id: string; item_id: string | null; action: WireAction },
     { updated_item?: ThreadItem },
   ];
+  // chatloom's resumable-responses extension (protocol/resume.ts)
+  "responses.cancel": [{ response_id: string }, object];
 };
 export type JsonRequestType = keyof JsonRequestMap;

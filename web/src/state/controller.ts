@@ -12,6 +12,7 @@ import {
   type SetComposerValueParams,
 } from "../options";
 import { ChatKitHTTPError, customEndpoint, type EndpointSource, hostedEndpoint, Transport } from "../protocol/transport";
+import { attachRequest } from "../protocol/resume";
 import type {
   Attachment,
   ClientToolCallItem,
@@ -432,7 +433,12 @@ export class ChatController {
     let userSaved = !turn.optimistic;
     try {
       let slice = performance.now();
-      for await (const event of this.transport!.stream(turn.request, abort.signal)) {
+      // A resumable server's dropped connection is being resumed: say so, unobtrusively.
+      const onReconnecting = (on: boolean) => {
+        this.patch({ progress: on ? { text: this.locale.value.strings.reconnecting } : null });
+        this.flush();
+      };
+      for await (const event of this.transport!.stream(turn.request, abort.signal, { onReconnecting })) {
         // A burst of buffered events must not outrun rendering: after a few ms of events,
         // let the frame render them before taking more (frames stay short at any rate).
         if (performance.now() - slice > EVENTS_MS_PER_FRAME) {
@@ -517,6 +523,8 @@ export class ChatController {
       this.chat.value = state;
       this.unsentTurn = null;
       if (announce) this.emit("chatkit.thread.change", { threadId });
+      const attach = attachRequest(thread);
+      if (attach && !this.streaming.value) void this.runTurns({ request: attach });
     } catch (e) {
       this.reportError(e);
       this.patch({ error: { code: "load", message: errorOf(e).message, allowRetry: false, afterItemId: null } });
