@@ -20,9 +20,11 @@ printed to show it is not the bottleneck. Printed per contender, as ranges over 
 * completed streams (every frame, a clean end) and errors;
 * memory per open stream: peak RSS during the run minus RSS before it, over C.
 
-Contenders: chatloom (``create_app``, MemoryStore), the reference ``openai-chatkit``
-(Starlette ``StreamingResponse``, the in-memory store of its docs) and a floor: bare
-Starlette streaming the same frames at the same pace with no SDK at all.
+Contenders: chatloom (``create_app``, MemoryStore), chatloom with resumable responses
+(the client opts in: each reply runs in its own task through the in-memory event log,
+which is the log's cost per event), the reference ``openai-chatkit`` (Starlette
+``StreamingResponse``, the in-memory store of its docs) and a floor: bare Starlette
+streaming the same frames at the same pace with no SDK at all.
 """
 
 from __future__ import annotations
@@ -102,6 +104,15 @@ from bench.server_bench import chatloom_server
 from chatloom.http import create_app
 app = create_app(chatloom_server(story=paced_story), serve_element=False)
 """,
+    "chatloom-resumable": """
+from bench.paced_bench import paced_story
+from bench.server_bench import chatloom_server
+from chatloom.http import create_app
+from chatloom.responses import Responses
+server = chatloom_server(story=paced_story)
+server.responses = Responses()
+app = create_app(server, serve_element=False)
+""",
     "reference": """
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -129,7 +140,9 @@ async def endpoint(request):
 app = Starlette(routes=[Route("/chatkit", endpoint, methods=["POST"])])
 """,
 }
-CONTENDERS = ("reference", "chatloom", "floor")
+CONTENDERS = ("reference", "chatloom", "chatloom-resumable", "floor")
+# The request body per contender: the resumable one opts in (docs/server.md).
+RESUMABLE_CREATE = CREATE[:-1] + b',"metadata":{"chatloom.resumable":true}}'
 
 
 # --- the server process ----------------------------------------------------------------
@@ -184,7 +197,7 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
 # --- the load generator (its own process) ----------------------------------------------
 
 
-async def _one_stream(port: int) -> tuple[float | None, int, bool]:
+async def _one_stream(port: int, body: bytes) -> tuple[float | None, int, bool]:
     """(first-event latency s, frames read, completed) of one streamed reply.
 
     Each client is a browser that already has its user cookie (chatloom's default
@@ -192,8 +205,8 @@ async def _one_stream(port: int) -> tuple[float | None, int, bool]:
     request = (
         f"POST /chatkit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         f"Cookie: chatloom_uid={secrets.token_hex(16)}\r\n"
-        f"Content-Length: {len(CREATE)}\r\nConnection: close\r\n\r\n"
-    ).encode() + CREATE
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
     first: float | None = None
     frames = 0
     tail = b""  # the end of what was read: frame counts across reads, the final check
@@ -219,8 +232,8 @@ async def _one_stream(port: int) -> tuple[float | None, int, bool]:
         writer.close()
 
 
-async def _load(port: int, concurrency: int) -> dict[str, Any]:
-    results = await asyncio.gather(*(_one_stream(port) for _ in range(concurrency)))
+async def _load(port: int, concurrency: int, body: bytes) -> dict[str, Any]:
+    results = await asyncio.gather(*(_one_stream(port, body) for _ in range(concurrency)))
     firsts = sorted(first for first, _, _ in results if first is not None)
     return {
         "firsts": firsts,
@@ -229,9 +242,12 @@ async def _load(port: int, concurrency: int) -> dict[str, Any]:
     }
 
 
-def run_load(port: int, concurrency: int) -> tuple[dict[str, Any], float, float]:
+def run_load(
+    port: int, concurrency: int, resumable: bool = False
+) -> tuple[dict[str, Any], float, float]:
     """(results, the load generator's CPU seconds, wall seconds), from a child process."""
     command = [sys.executable, __file__, "--load-port", str(port), "--load-c", str(concurrency)]
+    command += ["--load-resumable"] if resumable else []
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env={**os.environ})
     assert process.stdout is not None
@@ -247,8 +263,9 @@ def run_load(port: int, concurrency: int) -> tuple[dict[str, Any], float, float]
 
 
 def measure(name: str, concurrency: int, http: str, loop: str) -> dict[str, float]:
+    resumable = name.endswith("-resumable")
     with serve(name, http, loop) as (pid, port):
-        run_load(port, 20)  # warm-up: imports, first allocations
+        run_load(port, 20, resumable)  # warm-up: imports, first allocations
         baseline = _rss_kb(pid)
         peak = baseline
         stop = threading.Event()
@@ -262,7 +279,7 @@ def measure(name: str, concurrency: int, http: str, loop: str) -> dict[str, floa
         sampler.start()
         cpu_before = _cpu_seconds(pid)
         try:
-            result, load_cpu, wall = run_load(port, concurrency)
+            result, load_cpu, wall = run_load(port, concurrency, resumable)
         finally:
             stop.set()
             sampler.join()
@@ -299,11 +316,13 @@ def main() -> None:
     parser.add_argument("--loop", default="asyncio")
     parser.add_argument("--load-port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--load-c", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--load-resumable", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_port:
         _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-        print(json.dumps(asyncio.run(_load(args.load_port, args.load_c))))
+        body = RESUMABLE_CREATE if args.load_resumable else CREATE
+        print(json.dumps(asyncio.run(_load(args.load_port, args.load_c, body))))
         return
 
     print(
@@ -318,7 +337,7 @@ def main() -> None:
                 runs[name].append(measure(name, concurrency, args.http, args.loop))
         print(f"C = {concurrency}")
         print(
-            f"  {'':<10} {'CPU/event':>11} {'x floor':>9} {'first p50':>11} {'first p99':>13} "
+            f"  {'':<18} {'CPU/event':>11} {'x floor':>9} {'first p50':>11} {'first p99':>13} "
             f"{'done':>9} {'err':>4} {'KB/stream':>11} {'x floor':>9} {'server CPU':>11} "
             f"{'loader CPU':>11}"
         )
@@ -342,7 +361,7 @@ def main() -> None:
                     ".2f",
                 )
             print(
-                f"  {name:<10} {col('cpu_us', '.0f') + ' us':>11} {ratio_cpu:>9} "
+                f"  {name:<18} {col('cpu_us', '.0f') + ' us':>11} {ratio_cpu:>9} "
                 f"{col('p50_ms', '.0f') + ' ms':>11} {col('p99_ms', '.0f') + ' ms':>13} "
                 f"{col('completed', '.0f'):>9} {col('errors', '.0f'):>4} "
                 f"{col('kb_per_stream', '.0f'):>11} {ratio_mem:>9} "
