@@ -1,5 +1,6 @@
-"""A reply's partial text is saved while it streams: a server killed with SIGKILL
-mid-reply keeps what it had streamed (up to the last save), not just earlier items."""
+"""A reply survives its server going away: killed with SIGKILL mid-reply, the server
+keeps what it had streamed (partial saves); stopped with SIGTERM, it lets resumable
+replies whose client left finish (or, past the deadline, keeps their partial text)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ APP = textwrap.dedent(
     import asyncio, os
     from datetime import datetime
     from chatloom.http import create_app
+    from chatloom.responses import Responses
     from chatloom.server import ChatKitServer
     from chatloom.store.sqlite import SQLiteStore
     from chatloom.types import (
-        AssistantMessageContentPartTextDelta, AssistantMessageItem, ThreadItemAddedEvent,
-        ThreadItemUpdatedEvent,
+        AssistantMessageContent, AssistantMessageContentPartTextDelta, AssistantMessageItem,
+        ThreadItemAddedEvent, ThreadItemDoneEvent, ThreadItemUpdatedEvent,
     )
 
     class Slow(ChatKitServer):
@@ -45,25 +47,33 @@ APP = textwrap.dedent(
                 id="msg_slow", thread_id=thread.id, created_at=datetime.now(), content=[]
             )
             yield ThreadItemAddedEvent(item=item)
-            for n in range(100_000):  # a reply that outlives the test
+            words = [f"w{n} " for n in range(int(os.environ.get("CHAT_WORDS", "100000")))]
+            for word in words:
                 await asyncio.sleep(0.02)
                 yield ThreadItemUpdatedEvent(
                     item_id=item.id,
-                    update=AssistantMessageContentPartTextDelta(content_index=0, delta=f"w{n} "),
+                    update=AssistantMessageContentPartTextDelta(content_index=0, delta=word),
                 )
+            item.content = [AssistantMessageContent(text="".join(words))]
+            yield ThreadItemDoneEvent(item=item)
 
-    app = create_app(Slow(SQLiteStore(os.environ["CHAT_DB"])), serve_element=False)
+    responses = None
+    if "CHAT_DRAIN" in os.environ:
+        responses = Responses(drain_seconds=float(os.environ["CHAT_DRAIN"]))
+    app = create_app(
+        Slow(SQLiteStore(os.environ["CHAT_DB"]), responses=responses), serve_element=False
+    )
     """
 )
 
 
-def _start(tmp_path: Path, db: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start(tmp_path: Path, db: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
     (tmp_path / "slow_app.py").write_text(APP)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "slow_app:app", "--port", str(port)],
         cwd=tmp_path,
-        env={**os.environ, "CHAT_DB": str(db), "PYTHONPATH": str(tmp_path)},
+        env={**os.environ, "CHAT_DB": str(db), "PYTHONPATH": str(tmp_path), **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -105,21 +115,25 @@ def _stored_reply(db: Path, thread_id: str, user_id: str) -> tuple[list[Any], st
     return page.data, replies[0].content[0].text if replies else ""
 
 
+CREATE = {
+    "type": "threads.create",
+    "params": {
+        "input": {
+            "content": [{"type": "input_text", "text": "Tell me everything"}],
+            "attachments": [],
+            "inference_options": {},
+        }
+    },
+}
+RESUMABLE_CREATE = {**CREATE, "metadata": {"chatloom.resumable": True}}
+
+
 def test_sigkill_mid_reply_keeps_the_partial_text(
     tmp_path: Path, db: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
     process, url = _start(tmp_path, db)
     processes.append(process)
-    body = {
-        "type": "threads.create",
-        "params": {
-            "input": {
-                "content": [{"type": "input_text", "text": "Tell me everything"}],
-                "attachments": [],
-                "inference_options": {},
-            }
-        },
-    }
+    body = CREATE
     streamed = ""
     with (
         httpx.Client(base_url=url, timeout=10) as client,
@@ -168,3 +182,47 @@ def test_sigkill_mid_reply_keeps_the_partial_text(
         "assistant_message",
     ]
     assert thread["items"]["data"][1]["content"][0]["text"] == text
+
+
+# uvicorn re-raises the signal it handled once it has shut down gracefully.
+GRACEFUL_EXIT = (0, -signal.SIGTERM)
+
+
+def _start_reply_and_leave(url: str) -> tuple[str, str]:
+    """Starts a resumable reply, reads its first delta and disconnects: (user, thread)."""
+    with (
+        httpx.Client(base_url=url, timeout=10) as client,
+        client.stream("POST", "/chatkit", json=RESUMABLE_CREATE) as response,
+    ):
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                event = json.loads(line[6:])
+                if event["type"] == "thread.created":
+                    thread_id = event["thread"]["id"]
+                if event["type"] == "thread.item.updated":
+                    return response.cookies["chatloom_uid"], thread_id
+    raise AssertionError("the reply did not start")
+
+
+def test_sigterm_lets_a_reply_whose_client_left_finish(
+    tmp_path: Path, db: Path, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    process, url = _start(tmp_path, db, CHAT_WORDS="40", CHAT_DRAIN="60")
+    processes.append(process)
+    user_id, thread_id = _start_reply_and_leave(url)
+    process.send_signal(signal.SIGTERM)  # a deploy
+    assert process.wait(timeout=60) in GRACEFUL_EXIT
+    _, text = _stored_reply(db, thread_id, user_id)
+    assert text == "".join(f"w{n} " for n in range(40))  # finished, not cut
+
+
+def test_sigterm_past_the_deadline_keeps_the_partial_reply(
+    tmp_path: Path, db: Path, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    process, url = _start(tmp_path, db, CHAT_DRAIN="0.5")
+    processes.append(process)
+    user_id, thread_id = _start_reply_and_leave(url)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) in GRACEFUL_EXIT
+    _, text = _stored_reply(db, thread_id, user_id)
+    assert text.startswith("w0 w1 ") and "w99999" not in text

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any, Protocol, runtime_checkable
@@ -306,14 +306,28 @@ def create_app(
         routes=app_routes,
         middleware=middleware,
         exception_handlers={HTTPException: http_error},
-        lifespan=None if files_store is None else _lifespan(files_store, server.store),
+        lifespan=_lifespan(files_store, server),
     )
 
 
 def _lifespan(
-    files_store: ServesFiles, store: Store[Any]
-) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    return lambda app: files_store.lifespan(store)
+    files_store: ServesFiles | None, server: ChatKitServer[Any]
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]] | None:
+    """The attachment store's upkeep, and draining resumable responses at shutdown."""
+    responses = server.responses
+    if files_store is None and responses is None:
+        return None
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if files_store is not None:
+                await stack.enter_async_context(files_store.lifespan(server.store))
+            yield
+            if responses is not None:
+                await responses.drain()
+
+    return lifespan
 
 
 __all__ = [

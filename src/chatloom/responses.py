@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 
 import anyio
 
+from .errors import RequestError
 from .logger import logger
 from .store import NotFoundError
 
 DEFAULT_RETENTION = 300.0
 DEFAULT_MAX_LOG_BYTES = 32 * 1024 * 1024
+DEFAULT_DRAIN_SECONDS = 30.0
 
 
 def event_id(response_id: str, sequence: int) -> str:
@@ -156,14 +158,26 @@ class MemoryResponseLog(ResponseLog):
 
 
 class Responses:
-    """Runs resumable responses of this instance and lets clients follow them."""
+    """Runs resumable responses of this instance and lets clients follow them.
 
-    def __init__(self, log: ResponseLog | None = None) -> None:
+    ``drain_seconds``: on shutdown (:meth:`drain`, run by ``create_app``'s lifespan, so
+    on uvicorn's SIGTERM) running responses get this long to finish; the rest are
+    cancelled, which saves their partial text.
+    """
+
+    def __init__(
+        self, log: ResponseLog | None = None, drain_seconds: float = DEFAULT_DRAIN_SECONDS
+    ) -> None:
         self.log = log or MemoryResponseLog()
+        self.drain_seconds = drain_seconds
         self._running: dict[str, tuple[str, asyncio.Task[None]]] = {}
+        self._draining = False
 
     async def start(self, frames: AsyncIterator[bytes], owner: str, thread_id: str) -> str:
         """Run ``frames`` in a task of their own, logged; returns the response id."""
+        if self._draining:
+            await frames.aclose()  # type: ignore[attr-defined]
+            raise RequestError("The server is shutting down; try again", 503)
         response_id = "resp_" + secrets.token_hex(12)
         await self.log.open(response_id, owner, thread_id)
         task = asyncio.get_running_loop().create_task(self._run(response_id, frames))
@@ -182,6 +196,20 @@ class Responses:
         if running is None or running[0] != owner:
             raise NotFoundError(f"Response {response_id} is not running")
         running[1].cancel()
+
+    async def drain(self) -> None:
+        """Take no new responses; give running ones ``drain_seconds`` to end, then
+        cancel the rest."""
+        self._draining = True
+        tasks = [task for _, task in self._running.values()]
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=self.drain_seconds)
+        for task in late:
+            task.cancel()
+        if late:
+            logger.warning("Cancelled %d responses still running at shutdown", len(late))
+            await asyncio.wait(late)
 
     async def _run(self, response_id: str, frames: AsyncIterator[bytes]) -> None:
         prefix = b"id: " + response_id.encode() + b":"
@@ -202,6 +230,7 @@ class Responses:
 
 
 __all__ = [
+    "DEFAULT_DRAIN_SECONDS",
     "DEFAULT_MAX_LOG_BYTES",
     "DEFAULT_RETENTION",
     "MemoryResponseLog",
