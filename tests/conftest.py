@@ -15,6 +15,8 @@ from chatloom.store import _ID_PREFIXES, StoreItemType
 
 from .live_server import serve
 
+pytest_plugins = ["tests.services.redis", "tests.services.s3"]
+
 START = datetime(2025, 1, 1, 12, 0, 0)
 
 

@@ -475,7 +475,13 @@ class ChatKitServer(ABC, Generic[TContext]):
         return self.attachment_store
 
     async def _load_attachments(self, input: UserMessageInput, context: TContext) -> list[Any]:
-        return [await self.store.load_attachment(id, context) for id in input.attachments]
+        attachments = [await self.store.load_attachment(id, context) for id in input.attachments]
+        if self.attachment_store is None:
+            return attachments
+        return [
+            await self.attachment_store.prepare_for_message(attachment, context)
+            for attachment in attachments
+        ]
 
     async def _load_action_target(
         self, params: ThreadCustomActionParams, context: TContext

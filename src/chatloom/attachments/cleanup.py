@@ -13,50 +13,50 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import anyio
-import anyio.to_thread
 
 from ..store import NotFoundError, Store
-
-if TYPE_CHECKING:
-    from .disk import DiskAttachmentStore
+from .index import FileRecord
 
 logger = logging.getLogger("chatloom.attachments")
 
 
-async def remove_orphans(
-    disk: DiskAttachmentStore[Any], store: Store[Any], older_than: float
-) -> int:
+class KeepsRecords(Protocol):
+    """What cleanup needs of an attachment store (the disk and S3 stores)."""
+
+    owner_context: Callable[[str], Any]
+
+    async def unsent_before(self, cutoff: float) -> list[FileRecord]:
+        """Records created before ``cutoff`` and not known to be in a message."""
+        ...
+
+    async def mark_sent(self, record: FileRecord) -> None: ...
+
+    async def forget_record(self, record: FileRecord) -> None:
+        """Delete the bytes, the preview and the record."""
+        ...
+
+
+async def remove_orphans(files: KeepsRecords, store: Store[Any], older_than: float) -> int:
     """Delete the attachments not sent within ``older_than`` seconds; how many."""
     cutoff = time.time() - older_than
     removed = 0
-    for record in await disk.index.unsent_before(cutoff):
-        context = disk.owner_context(record.owner)
+    for record in await files.unsent_before(cutoff):
+        context = files.owner_context(record.owner)
         try:
             attachment = await store.load_attachment(record.id, context)
         except NotFoundError:
             attachment = None
         if attachment is not None and attachment.thread_id is not None:
-            await disk.index.mark_in_message(record.id)
+            await files.mark_sent(record)
             continue
-        await disk.forget(record.id)
+        await files.forget_record(record)
         if attachment is not None:
             await store.delete_attachment(record.id, context)
         removed += 1
-    await anyio.to_thread.run_sync(_remove_stale_incoming, disk, cutoff)
     return removed
-
-
-def _remove_stale_incoming(disk: DiskAttachmentStore[Any], cutoff: float) -> None:
-    """Partial uploads a crashed or killed process left behind."""
-    for partial in disk.incoming_dir().iterdir():
-        try:
-            if partial.stat().st_mtime < cutoff:
-                partial.unlink()
-        except FileNotFoundError:  # finished or removed meanwhile
-            continue
 
 
 @asynccontextmanager

@@ -330,12 +330,31 @@ class DiskAttachmentStore(AttachmentStore[TContext]):
 
         await anyio.to_thread.run_sync(work)
 
+    async def unsent_before(self, cutoff: float) -> list[FileRecord]:
+        return await self.index.unsent_before(cutoff)
+
+    async def mark_sent(self, record: FileRecord) -> None:
+        await self.index.mark_in_message(record.id)
+
+    async def forget_record(self, record: FileRecord) -> None:
+        await self.forget(record.id)
+
     async def cleanup(self, store: Store[Any], *, older_than: float | None = None) -> int:
         """Delete attachments never sent in a message within ``older_than`` seconds
         (default :attr:`orphan_ttl`), bytes and metadata; the number deleted."""
-        return await cleanup.remove_orphans(
-            self, store, self.orphan_ttl if older_than is None else older_than
-        )
+        older_than = self.orphan_ttl if older_than is None else older_than
+        removed = await cleanup.remove_orphans(self, store, older_than)
+        await anyio.to_thread.run_sync(self._remove_stale_incoming, time.time() - older_than)
+        return removed
+
+    def _remove_stale_incoming(self, cutoff: float) -> None:
+        """Partial uploads a crashed or killed process left behind."""
+        for partial in self.incoming_dir().iterdir():
+            try:
+                if partial.stat().st_mtime < cutoff:
+                    partial.unlink()
+            except FileNotFoundError:  # finished or removed meanwhile
+                continue
 
     def lifespan(self, store: Store[Any]) -> AbstractAsyncContextManager[None]:
         """Run :meth:`cleanup` every :attr:`cleanup_interval` seconds while the app runs."""

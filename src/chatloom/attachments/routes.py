@@ -30,6 +30,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..http import ContextFactory, error_response, set_user_cookie
+from ..shared import SharedStateUnavailable
 from ..store import NotFoundError, Store, user_id_of
 from ..types import Attachment, to_wire_json
 from .errors import UploadRejected
@@ -58,14 +59,14 @@ def attachment_routes(
     endpoints = _Endpoints(disk, store, context)
     item = disk.path + "/{attachment_id}"
     return [
-        Route(disk.path, _json_errors(endpoints.direct_upload), methods=["POST"]),
-        Route(item + "/upload", _json_errors(endpoints.two_phase_upload), methods=["POST", "PUT"]),
-        Route(item + "/preview", _json_errors(endpoints.preview), methods=["GET"]),
-        Route(item, _json_errors(endpoints.download), methods=["GET"]),
+        Route(disk.path, json_errors(endpoints.direct_upload), methods=["POST"]),
+        Route(item + "/upload", json_errors(endpoints.two_phase_upload), methods=["POST", "PUT"]),
+        Route(item + "/preview", json_errors(endpoints.preview), methods=["GET"]),
+        Route(item, json_errors(endpoints.download), methods=["GET"]),
     ]
 
 
-def _json_errors(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+def json_errors(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """Refusals become JSON errors, sent once the client has finished sending."""
 
     async def endpoint(request: Request) -> Response:
@@ -78,6 +79,10 @@ def _json_errors(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                 return error_response(error.status_code, error.kind, error.message)
             if isinstance(error, NotFoundError):
                 return error_response(404, "not_found", str(error) or "Not found")
+            if isinstance(error, SharedStateUnavailable):
+                response = error_response(503, "service_unavailable", error.message)
+                response.headers["Retry-After"] = str(error.retry_after)
+                return response
             if isinstance(error, HTTPException):  # raised by the app's context factory
                 raise
             logger.exception("Unhandled error in an attachment request")
@@ -86,7 +91,7 @@ def _json_errors(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-def _attachment_json(attachment: Attachment) -> Response:
+def attachment_json(attachment: Attachment) -> Response:
     return Response(to_wire_json(attachment), media_type="application/json")
 
 
@@ -121,7 +126,7 @@ class _Endpoints:
             with anyio.CancelScope(shield=True):
                 await self.disk.forget(attachment.id)
             raise
-        response = _attachment_json(attachment)
+        response = attachment_json(attachment)
         set_user_cookie(request, response)
         return response
 
@@ -134,7 +139,7 @@ class _Endpoints:
         attachment = await self.store.load_attachment(attachment_id, context)
         attachment.upload_descriptor = None
         await self.store.save_attachment(attachment, context)
-        return _attachment_json(attachment)
+        return attachment_json(attachment)
 
     async def preview(self, request: Request, body: RequestBody) -> Response:
         attachment_id = self._attachment_id(request)

@@ -3,7 +3,6 @@ folder, disk attachments when the ``[files]`` extra is installed."""
 
 from __future__ import annotations
 
-import importlib
 import os
 from importlib.resources import files
 from pathlib import Path
@@ -14,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from .. import deployment
 from ..agents import LocalProvider, ModelProvider, provider_from_env
 from ..http import create_app
 from ..store.sqlite import SQLiteStore
@@ -27,15 +27,6 @@ DEFAULT_DATA_DIR = "var"
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """``explicit``, else ``$CHATLOOM_DATA``, else ``./var``."""
     return Path(explicit or os.environ.get("CHATLOOM_DATA") or DEFAULT_DATA_DIR)
-
-
-def disk_attachments(directory: Path) -> Any | None:
-    """A disk attachment store, if this install has one (the ``[files]`` extra)."""
-    try:
-        attachments = importlib.import_module("chatloom.attachments")
-    except ImportError:
-        return None
-    return attachments.DiskAttachmentStore(directory)
 
 
 def page_options(upload_url: str | None, local_model: bool = True) -> dict[str, Any]:
@@ -111,7 +102,8 @@ def create_demo_app(
     folder = data_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
     knowledge = KnowledgeBase()
-    attachments = disk_attachments(folder / "files")
+    # The S3 bucket of CHATLOOM_S3_* if set, else on disk (with the [files] extra).
+    attachments = deployment.attachment_store(folder / "files")
     provider = provider or provider_from_env()
     server = HelpDeskServer(
         SQLiteStore(folder / "chatloom.sqlite3"),

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from ..agents.providers.base import ModelProvider
 from ..database import Database
 from ..http import CORS_HEADERS, ServesFiles
+from ..shared import RateLimiter
 from ..store import AttachmentStore, Store
 from ..store.sqlite import SQLiteStore
 from .credentials import AdminKeys
@@ -50,7 +51,7 @@ def create_hosted_app(
     attachment_store: AttachmentStore[Any] | None = None,
     cors_origins: Sequence[str] = ("*",),
     serve_element: bool = True,
-    limiter: SlidingWindowLimiter | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Starlette:
     """The hosted app for the workflows in a folder.
 
@@ -61,6 +62,8 @@ def create_hosted_app(
     other origins: the client secret is the credential, so ``*`` is the default.
     An ``attachment_store`` that serves files (``DiskAttachmentStore(...,
     path="/v1/chatkit/files")``) gets its routes there, behind the client secret.
+    ``limiter`` counts each session's requests: in process by default, a
+    :class:`~chatloom.shared.redis.RedisRateLimiter` to share the limit between instances.
     """
     repository = (
         workflows if isinstance(workflows, WorkflowRepository) else WorkflowRepository(workflows)

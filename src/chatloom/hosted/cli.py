@@ -90,6 +90,7 @@ def import_(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .. import deployment
     from ..agents import provider_from_env
     from .app import create_hosted_app
 
@@ -108,13 +109,17 @@ def serve(args: argparse.Namespace) -> int:
     for workflow_id in workflows:
         version = repository.default_version(workflow_id) or "none published (use version 'draft')"
         print(f"  {workflow_id}: default version {version}")
+    shared = deployment.shared_state()
+    if shared.redis_url is not None:
+        print("Rate limits and upload quotas are shared through Redis (REDIS_URL).")
     app = create_hosted_app(
         repository,
         admin_keys=keys,
         provider=provider_from_env(),
         data_dir=args.data,
-        attachment_store=_disk_files(args.data),
+        attachment_store=_files(args.data, shared),
         cors_origins=args.cors_origin or ["*"],
+        limiter=shared.limiter,
     )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"chatloom hosted on http://{shown}:{args.port}/v1  (Ctrl+C stops)", flush=True)
@@ -122,16 +127,17 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _disk_files(data: str | None) -> Any:
-    """Uploads kept under ``<data>/files`` when there is a data folder and [files]."""
-    if data is None:
-        return None
-    try:
-        from ..attachments import DiskAttachmentStore
-    except ImportError:
+def _files(data: str | None, shared: Any) -> Any:
+    """Uploads in the S3 bucket of ``CHATLOOM_S3_*``, else under ``<data>/files`` when
+    there is a data folder and the [files] extra."""
+    from .. import deployment
+
+    files = deployment.attachment_store(
+        Path(data) / "files" if data else None, path="/v1/chatkit/files", shared=shared
+    )
+    if files is None and data is not None:
         print("File uploads are off: pip install 'chatloom[files]' to enable them.")
-        return None
-    return DiskAttachmentStore(Path(data) / "files", path="/v1/chatkit/files")
+    return files
 
 
 def add_commands(commands: Any) -> None:

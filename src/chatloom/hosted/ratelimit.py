@@ -1,5 +1,9 @@
 """A sliding-window rate limit per key (a session), in process.
 
+The default :class:`~chatloom.shared.RateLimiter`; with several instances use
+:class:`chatloom.shared.redis.RedisRateLimiter` (``REDIS_URL``), which keeps the same
+window in Redis.
+
 Each key keeps the times of its requests in the last window; a request is allowed when
 fewer than ``limit`` remain. The answer to a refused request is how long until the
 oldest one leaves the window (the ``Retry-After``). Memory is bounded by the active
@@ -23,8 +27,11 @@ class SlidingWindowLimiter:
         self._lock = threading.Lock()
         self._next_sweep = 0.0
 
-    def acquire(self, key: str, limit: int) -> int | None:
+    async def acquire(self, key: str, limit: int) -> int | None:
         """Record a request for ``key``; ``None`` if allowed, else seconds to wait (>= 1)."""
+        return self.acquire_now(key, limit)
+
+    def acquire_now(self, key: str, limit: int) -> int | None:
         now = self.clock()
         with self._lock:
             self._sweep(now)

@@ -22,13 +22,13 @@ from starlette.types import Message
 
 from ..http import BodyTooLarge, ChatKitEndpoint, preferred_locale, read_body
 from ..server import ChatKitServer
+from ..shared import RateLimiter, SharedStateUnavailable
 from ..store import NotFoundError
 from ..types import Page, SortOrder, Thread, to_wire_json
 from .api_objects import item_object, list_object, thread_object
 from .credentials import AdminKeys, bearer_token
 from .directory import DirectoryStore, ThreadDirectory
 from .errors import APIError, from_validation, not_found
-from .ratelimit import SlidingWindowLimiter
 from .sessions import Session, SessionCreateParams, SessionStore
 from .workflow.loader import WorkflowError
 from .workflow.model import Workflow
@@ -144,7 +144,7 @@ class HostedAPI:
         store: DirectoryStore,
         directory: ThreadDirectory,
         admin_keys: AdminKeys,
-        limiter: SlidingWindowLimiter,
+        limiter: RateLimiter,
     ) -> None:
         self.server = server
         self.repository = repository
@@ -299,7 +299,7 @@ class HostedAPI:
         document = _json_object(body)
         kind = document.get("type")
         if kind not in UNCOUNTED_REQUESTS:
-            self._count(session)
+            await self._count(session)
         if kind == "threads.list":
             shown = await self._recent_threads(session, document.get("params"))
             if shown is not None:
@@ -341,7 +341,7 @@ class HostedAPI:
         secret's session, counted against its rate limit; uploads checked against the
         session's ``file_upload`` settings."""
         session = await self._session_of(request)
-        self._count(session)
+        await self._count(session)
         if request.method == "POST":
             declared = request.headers.get("content-length", "")
             self._check_upload(session, int(declared) if declared.isdigit() else None)
@@ -349,8 +349,17 @@ class HostedAPI:
 
     # --- per-session limits ---------------------------------------------------------------
 
-    def _count(self, session: Session) -> None:
-        wait = self.limiter.acquire(session.id, session.rate_limit)
+    async def _count(self, session: Session) -> None:
+        try:
+            wait = await self.limiter.acquire(session.id, session.rate_limit)
+        except SharedStateUnavailable as error:  # fail closed: no unlimited requests
+            raise APIError(
+                503,
+                error.message,
+                type="service_unavailable",
+                code="rate_limiter_unavailable",
+                headers={"Retry-After": str(error.retry_after)},
+            ) from error
         if wait is not None:
             raise APIError(
                 429,

@@ -160,6 +160,15 @@ class AttachmentStore(ABC, Generic[TContext]):
             "two-phase file upload"
         )
 
+    async def prepare_for_message(self, attachment: Attachment, context: TContext) -> Attachment:
+        """An attachment about to be sent in a user message, as it should be stored.
+
+        Called before the message is saved; raise a
+        :class:`~chatloom.errors.RequestError` to refuse the message (e.g. an upload
+        that never completed). The default accepts it as it is.
+        """
+        return attachment
+
     def generate_attachment_id(self, mime_type: str, context: TContext) -> str:
         return default_generate_id("attachment")
 
