@@ -45,7 +45,14 @@ def parse_event_id(value: str) -> tuple[str, int]:
 
 class ResponseLog(ABC):
     """Where the frames of resumable responses are kept while they run and for a while
-    after. Owners are user ids: a response is invisible to anyone else."""
+    after. Owners are user ids: a response is invisible to anyone else.
+
+    A ``shared`` log (Redis) is seen by several instances: any of them serves a resume,
+    a cancel reaches the instance running the response, and running responses are kept
+    alive by heartbeats so that one whose instance died ends as interrupted.
+    """
+
+    shared = False
 
     @abstractmethod
     async def open(self, response_id: str, owner: str, thread_id: str) -> None:
@@ -70,6 +77,20 @@ class ResponseLog(ABC):
     @abstractmethod
     async def running(self, thread_id: str, owner: str) -> str | None:
         """The id of the response running in the thread, if one is."""
+
+    async def is_running(self, response_id: str, owner: str) -> bool:
+        """Whether ``owner``'s response runs on some instance (shared logs)."""
+        return False
+
+    async def request_cancel(self, response_id: str) -> None:  # noqa: B027 - optional
+        """Ask the instance running the response to cancel it (shared logs)."""
+
+    def cancellations(self) -> AsyncIterator[str]:
+        """Ids of responses some instance was asked to cancel (shared logs)."""
+        raise NotImplementedError
+
+    async def keep_alive(self, response_ids: list[str]) -> None:  # noqa: B027 - optional
+        """Heartbeat for this instance's running responses (shared logs)."""
 
 
 @dataclass(eq=False)
@@ -166,12 +187,17 @@ class Responses:
     """
 
     def __init__(
-        self, log: ResponseLog | None = None, drain_seconds: float = DEFAULT_DRAIN_SECONDS
+        self,
+        log: ResponseLog | None = None,
+        drain_seconds: float = DEFAULT_DRAIN_SECONDS,
+        heartbeat_seconds: float = 2.0,
     ) -> None:
         self.log = log or MemoryResponseLog()
         self.drain_seconds = drain_seconds
+        self.heartbeat_seconds = heartbeat_seconds
         self._running: dict[str, tuple[str, asyncio.Task[None]]] = {}
         self._draining = False
+        self._upkeep: list[asyncio.Task[None]] = []
 
     async def start(self, frames: AsyncIterator[bytes], owner: str, thread_id: str) -> str:
         """Run ``frames`` in a task of their own, logged; returns the response id."""
@@ -180,7 +206,10 @@ class Responses:
             raise RequestError("The server is shutting down; try again", 503)
         response_id = "resp_" + secrets.token_hex(12)
         await self.log.open(response_id, owner, thread_id)
-        task = asyncio.get_running_loop().create_task(self._run(response_id, frames))
+        loop = asyncio.get_running_loop()
+        if self.log.shared and not self._upkeep:
+            self._upkeep = [loop.create_task(self._heartbeats()), loop.create_task(self._listen())]
+        task = loop.create_task(self._run(response_id, frames))
         self._running[response_id] = (owner, task)
         return response_id
 
@@ -190,12 +219,35 @@ class Responses:
     async def running(self, thread_id: str, owner: str) -> str | None:
         return await self.log.running(thread_id, owner)
 
-    def cancel(self, response_id: str, owner: str) -> None:
-        """Stop a response of this instance (the user's Stop); NotFoundError otherwise."""
+    async def cancel(self, response_id: str, owner: str) -> None:
+        """Stop a running response (the user's Stop), on this instance or, with a shared
+        log, on the one running it; NotFoundError if none is."""
         running = self._running.get(response_id)
-        if running is None or running[0] != owner:
+        if running is not None and running[0] == owner:
+            running[1].cancel()
+        elif await self.log.is_running(response_id, owner):
+            await self.log.request_cancel(response_id)
+        else:
             raise NotFoundError(f"Response {response_id} is not running")
-        running[1].cancel()
+
+    async def _heartbeats(self) -> None:
+        while True:
+            try:
+                await self.log.keep_alive(list(self._running))
+            except Exception:
+                logger.exception("Could not refresh the heartbeat of running responses")
+            await asyncio.sleep(self.heartbeat_seconds)
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async for response_id in self.log.cancellations():
+                    running = self._running.get(response_id)
+                    if running is not None:
+                        running[1].cancel()
+            except Exception:
+                logger.exception("Lost the cancel channel; listening again")
+                await asyncio.sleep(self.heartbeat_seconds)
 
     async def drain(self) -> None:
         """Take no new responses; give running ones ``drain_seconds`` to end, then
@@ -203,6 +255,7 @@ class Responses:
         self._draining = True
         tasks = [task for _, task in self._running.values()]
         if not tasks:
+            self._stop_upkeep()
             return
         _, late = await asyncio.wait(tasks, timeout=self.drain_seconds)
         for task in late:
@@ -210,6 +263,11 @@ class Responses:
         if late:
             logger.warning("Cancelled %d responses still running at shutdown", len(late))
             await asyncio.wait(late)
+        self._stop_upkeep()
+
+    def _stop_upkeep(self) -> None:
+        for task in self._upkeep:
+            task.cancel()
 
     async def _run(self, response_id: str, frames: AsyncIterator[bytes]) -> None:
         prefix = b"id: " + response_id.encode() + b":"

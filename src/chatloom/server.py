@@ -379,7 +379,7 @@ class ChatKitServer(ABC, Generic[TContext]):
     # --- non-streaming requests ----------------------------------------------------------
 
     async def _responses_cancel(self, params: ResponsesCancelParams, context: TContext) -> bytes:
-        self._responses().cancel(params.response_id, user_id_of(context))
+        await self._responses().cancel(params.response_id, user_id_of(context))
         return b"{}"
 
     async def _threads_sync_custom_action(
