@@ -16,8 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from chatloom import deployment
 from chatloom.http import create_app
-from chatloom.responses import Responses
+from chatloom.responses import MemoryResponseLog, Responses
 from chatloom.responses_redis import RedisResponseLog
 from chatloom.shared.redis import connect
 
@@ -190,3 +191,11 @@ def test_an_instance_killed_mid_reply_ends_it_as_interrupted(
         "code": "stream.error",
         "allow_retry": True,
     }
+
+
+def test_redis_url_turns_resumable_responses_on() -> None:
+    on = deployment.responses({"REDIS_URL": "redis://cache:6379/0"})  # connects lazily
+    assert on is not None and isinstance(on.log, RedisResponseLog)
+    memory = deployment.responses({"CHATLOOM_RESUMABLE": "1"})
+    assert memory is not None and isinstance(memory.log, MemoryResponseLog)
+    assert deployment.responses({}) is None
