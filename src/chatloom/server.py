@@ -84,6 +84,7 @@ CANCELLED_NOTE = "The user cancelled the stream. Stop responding to the prior re
 # A client that can resume streams says so in the request's metadata: an official
 # server ignores it, and no header means no CORS preflight for pages on other origins.
 RESUMABLE_METADATA = "chatloom.resumable"
+WATCH_INTERVAL = 0.05  # at most this long between a thread change and thread.updated
 RUNNING_RESPONSE_FIELD = "chatloom_running_response"
 
 EventSource = Callable[[], AsyncIterable[ThreadStreamEvent]]
@@ -563,6 +564,7 @@ class ChatKitServer(ABC, Generic[TContext]):
         saved: set[str] = set()  # pending items already in the store (partial text)
         interval = math.inf if self.partial_save_interval is None else self.partial_save_interval
         next_save = time.monotonic() + interval
+        next_look = 0.0
         events: AsyncIterator[ThreadStreamEvent] | None = None
         try:
             try:
@@ -591,9 +593,14 @@ class ChatKitServer(ABC, Generic[TContext]):
                         await self.store.save_item(thread.id, item, context)
                         pending.finished(item.id)
                     yield frame(event)
-                    if watch.changed():
-                        yield await self._thread_updated(watch, context)
-                    if pending.has_changes and time.monotonic() >= next_save:
+                    now = time.monotonic()
+                    if kind != "thread.item.updated" or now >= next_look:
+                        # Updates (text deltas) are most events: between them the thread
+                        # is looked at every WATCH_INTERVAL, which keeps a busy stream cheap.
+                        next_look = now + WATCH_INTERVAL
+                        if watch.changed():
+                            yield await self._thread_updated(watch, context)
+                    if now >= next_save and pending.has_changes:
                         await self._save_partial(thread.id, pending, saved, context)
                         next_save = time.monotonic() + interval
             except (anyio.get_cancelled_exc_class(), GeneratorExit):
