@@ -51,7 +51,8 @@ CREATE = json.dumps(
 
 def _story(t: Any) -> Any:
     """``respond`` of a long streamed reply, built from a types module (ours or the
-    reference's: the two share their names, so both servers yield the same events)."""
+    reference's: the two share their names, so both servers yield the same events).
+    ``bench/paced_bench.py`` passes its own, paced like a model."""
 
     async def respond(self: Any, thread: Any, item: Any, context: Any) -> AsyncIterator[Any]:
         message = t.AssistantMessageItem(
@@ -79,20 +80,22 @@ def _story(t: Any) -> Any:
     return respond
 
 
-def chatloom_server(store_kind: str = "memory", path: str | None = None) -> Any:
+def chatloom_server(
+    store_kind: str = "memory", path: str | None = None, story: Callable[[Any], Any] = _story
+) -> Any:
     from chatloom import types as t
     from chatloom.server import ChatKitServer
     from chatloom.store.memory import MemoryStore
     from chatloom.store.sqlite import SQLiteStore
 
     class Story(ChatKitServer[Any]):
-        respond = _story(t)
+        respond = story(t)
 
     store = SQLiteStore(path or ":memory:") if store_kind == "sqlite" else MemoryStore()
     return Story(store)
 
 
-def reference_server() -> Any:
+def reference_server(story: Callable[[Any], Any] = _story) -> Any:
     from chatkit import types as t
     from chatkit.server import ChatKitServer
     from chatkit.store import NotFoundError, Store
@@ -168,12 +171,12 @@ def reference_server() -> Any:
             self.attachments.pop(attachment_id, None)
 
     class Story(ChatKitServer[Any]):
-        respond = _story(t)
+        respond = story(t)
 
     return Story(DocsMemoryStore())
 
 
-def floor_frames() -> Iterator[bytes]:
+def floor_frames(deltas: int = DELTAS) -> Iterator[bytes]:
     """The same events as plain dicts through ``json.dumps``: what any server must pay."""
     now = datetime.now().isoformat()
     thread = {"id": "thr_1", "created_at": now, "status": {"type": "active"}, "metadata": {}}
@@ -204,14 +207,14 @@ def floor_frames() -> Iterator[bytes]:
     empty = {"annotations": [], "text": "", "type": "output_text"}
     update = {"type": "assistant_message.content_part.added", "content_index": 0, "content": empty}
     yield _floor_frame({"type": "thread.item.updated", "item_id": "msg_story", "update": update})
-    for n in range(DELTAS):
+    for n in range(deltas):
         delta = {
             "type": "assistant_message.content_part.text_delta",
             "content_index": 0,
             "delta": f"w{n} ",
         }
         yield _floor_frame({"type": "thread.item.updated", "item_id": "msg_story", "update": delta})
-    final = {**empty, "text": "".join(f"w{n} " for n in range(DELTAS))}
+    final = {**empty, "text": "".join(f"w{n} " for n in range(deltas))}
     done = {"type": "assistant_message.content_part.done", "content_index": 0, "content": final}
     yield _floor_frame({"type": "thread.item.updated", "item_id": "msg_story", "update": done})
     yield _floor_frame({"type": "thread.item.done", "item": {**message, "content": [final]}})

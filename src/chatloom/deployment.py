@@ -8,6 +8,7 @@ every instance the same way::
 
     shared = deployment.shared_state()          # REDIS_URL, or in process
     files = deployment.attachment_store("var/files", shared=shared)  # CHATLOOM_S3_*, or disk
+    server.responses = deployment.responses()   # resumable streams (docs/server.md)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from . import config
 from .hosted.ratelimit import SlidingWindowLimiter
+from .responses import MemoryResponseLog, Responses
 from .shared import OnceMarks, RateLimiter, UsageLedger
 from .shared.memory import MemoryOnceMarks, MemoryUsageLedger
 
@@ -79,4 +81,18 @@ def attachment_store(
     return DiskAttachmentStore(Path(disk_folder), path=path, **options)
 
 
-__all__ = ["SharedState", "attachment_store", "shared_state"]
+def responses(env: Mapping[str, str] = os.environ) -> Responses | None:
+    """Resumable responses: on, in Redis, when ``REDIS_URL`` is set (any instance resumes
+    any response); in process when ``CHATLOOM_RESUMABLE=1``; else off."""
+    url = config.redis_url(env)
+    if url is not None:
+        from .responses_redis import RedisResponseLog
+        from .shared.redis import connect
+
+        return Responses(RedisResponseLog(connect(url)))
+    if env.get("CHATLOOM_RESUMABLE", "").strip() == "1":
+        return Responses(MemoryResponseLog())
+    return None
+
+
+__all__ = ["SharedState", "attachment_store", "responses", "shared_state"]

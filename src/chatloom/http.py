@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any, Protocol, runtime_checkable
 
-import anyio
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -34,10 +32,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import Scope
 
 from .anonymous import PROCESS_USERS, AnonymousUsers, user_cookie_key
 from .errors import RequestError
+from .event_stream import EventStreamResponse
 from .server import ChatKitServer, StreamingResult
 from .serving import DEFAULT_LIMITS, RequestDeadlines, ServingLimits
 from .store import NotFoundError, Store, StoreUnavailable
@@ -147,80 +146,6 @@ async def read_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise BodyTooLarge
     return bytes(body)
-
-
-class EventStreamResponse(Response):
-    """Streams SSE frames as they are produced; a disconnect cancels the stream at once.
-
-    Cancelling (rather than waiting for the next write to fail) lets the server stop a
-    model that is still thinking, and runs ``handle_stream_cancelled`` right away.
-
-    Frames produced back to back (a fast model, a burst of updates) leave in one write
-    instead of one write each; a frame never waits behind CPU work for more than
-    ``max_delay`` seconds, and a handler waiting on I/O lets every ready frame out.
-    """
-
-    media_type = "text/event-stream"
-
-    def __init__(self, frames: AsyncIterator[bytes], max_delay: float = 0.001) -> None:
-        # No body and no Content-Length: the length is unknown until the stream ends.
-        self.status_code = 200
-        self.background = None
-        self.init_headers({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        self.frames = frames
-        self.max_delay = max_delay
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ready: list[bytes] = []
-        wake = anyio.Event()
-        finished = False
-
-        async def produce() -> None:
-            nonlocal wake, finished
-            last_yield = time.monotonic()
-            try:
-                async for frame in self.frames:
-                    ready.append(frame)
-                    wake.set()
-                    if time.monotonic() - last_yield > self.max_delay:
-                        await anyio.sleep(0)  # let the writer flush what is ready
-                        last_yield = time.monotonic()
-            finally:
-                # Cancelled while the stream sat at a yield: close it, so its own
-                # cancellation handling runs now rather than when it is collected.
-                with anyio.CancelScope(shield=True):
-                    await self.frames.aclose()  # type: ignore[attr-defined]
-                finished = True
-                wake.set()
-
-        async def write() -> None:
-            nonlocal wake
-            start = {"type": "http.response.start", "status": 200, "headers": self.raw_headers}
-            await send(start)
-            while True:
-                await wake.wait()
-                wake = anyio.Event()
-                if ready:
-                    body = b"".join(ready)
-                    ready.clear()
-                    await send({"type": "http.response.body", "body": body, "more_body": True})
-                if finished and not ready:
-                    break
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-        async def watch_disconnect() -> None:
-            while (await receive())["type"] != "http.disconnect":
-                pass
-
-        async with anyio.create_task_group() as tasks:
-
-            async def run_then_stop(part: Callable[[], Awaitable[None]]) -> None:
-                await part()
-                tasks.cancel_scope.cancel()
-
-            tasks.start_soon(produce)
-            tasks.start_soon(run_then_stop, write)
-            tasks.start_soon(run_then_stop, watch_disconnect)
 
 
 class ChatKitEndpoint:
@@ -423,7 +348,7 @@ def create_app(
         routes=app_routes,
         middleware=middleware,
         exception_handlers={HTTPException: http_error},
-        lifespan=None if files_store is None else _lifespan(files_store, server.store),
+        lifespan=_lifespan(files_store, server),
     )
     if context is anonymous_browser_context:
         app.state.chatloom_anonymous_users = AnonymousUsers(user_cookie_key(user_cookie_secret))
@@ -431,9 +356,23 @@ def create_app(
 
 
 def _lifespan(
-    files_store: ServesFiles, store: Store[Any]
-) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    return lambda app: files_store.lifespan(store)
+    files_store: ServesFiles | None, server: ChatKitServer[Any]
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]] | None:
+    """The attachment store's upkeep, and draining resumable responses at shutdown."""
+    responses = server.responses
+    if files_store is None and responses is None:
+        return None
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if files_store is not None:
+                await stack.enter_async_context(files_store.lifespan(server.store))
+            yield
+            if responses is not None:
+                await responses.drain()
+
+    return lifespan
 
 
 __all__ = [

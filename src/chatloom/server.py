@@ -9,8 +9,11 @@ SSE frames or one JSON body.
 from __future__ import annotations
 
 import base64
+import math
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic
 
@@ -18,8 +21,9 @@ import anyio
 
 from .errors import CustomStreamError, ErrorCode, RequestError, StreamError
 from .logger import logger
+from .responses import Responses, parse_event_id
 from .sse import frame
-from .store import AttachmentStore, NotFoundError, Store, TContext
+from .store import AttachmentStore, NotFoundError, Store, TContext, user_id_of
 from .turn_state import PendingItems, ThreadWatch
 from .types import (
     Action,
@@ -35,6 +39,8 @@ from .types import (
     ItemFeedbackParams,
     ItemsListParams,
     Page,
+    ResponsesCancelParams,
+    ResponsesResumeParams,
     SDKHiddenContextItem,
     StreamOptions,
     StreamOptionsEvent,
@@ -74,6 +80,11 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
 DEFAULT_ERROR_MESSAGE = "An error occurred when generating a response."
 CANCELLED_NOTE = "The user cancelled the stream. Stop responding to the prior request."
+# A client that can resume streams says so in the request's metadata: an official
+# server ignores it, and no header means no CORS preflight for pages on other origins.
+RESUMABLE_METADATA = "chatloom.resumable"
+WATCH_INTERVAL = 0.05  # at most this long between a thread change and thread.updated
+RUNNING_RESPONSE_FIELD = "chatloom_running_response"
 
 EventSource = Callable[[], AsyncIterable[ThreadStreamEvent]]
 Prelude = Callable[[], Awaitable[list[ThreadStreamEvent]]]
@@ -87,6 +98,14 @@ class StreamingResult:
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self.json_events
+
+
+@dataclass
+class Turn:
+    """The SSE frames of one streamed turn, and the thread it runs in."""
+
+    thread_id: str
+    frames: AsyncIterator[bytes]
 
 
 class NonStreamingResult:
@@ -144,13 +163,21 @@ class ChatKitServer(ABC, Generic[TContext]):
     max_attachments_per_message = 10
     """A user message with more attachments is refused (400)."""
 
+    #: Seconds between saves of a streaming reply's partial text, so a crash mid-reply
+    #: loses at most that much of it; ``None`` saves a reply only when it is done.
+    partial_save_interval: float | None = 1.0
+
     def __init__(
         self,
         store: Store[TContext],
         attachment_store: AttachmentStore[TContext] | None = None,
+        *,
+        responses: Responses | None = None,
     ) -> None:
         self.store = store
         self.attachment_store = attachment_store
+        #: Where resumable responses run and are logged; ``None`` turns the extension off.
+        self.responses = responses
 
     # --- hooks ---------------------------------------------------------------------------
 
@@ -203,7 +230,12 @@ class ChatKitServer(ABC, Generic[TContext]):
             if isinstance(item, AssistantMessageItem) and any(
                 part.text.strip() for part in item.content
             ):
-                await self.store.add_thread_item(thread.id, item, context)
+                try:
+                    await self.store.load_item(thread.id, item.id, context)
+                except NotFoundError:
+                    await self.store.add_thread_item(thread.id, item, context)
+                else:  # its partial text was saved while it streamed
+                    await self.store.save_item(thread.id, item, context)
         note = SDKHiddenContextItem(
             id=self.store.generate_item_id("sdk_hidden_context", thread, context),
             thread_id=thread.id,
@@ -219,6 +251,11 @@ class ChatKitServer(ABC, Generic[TContext]):
     ) -> StreamingResult | NonStreamingResult:
         """Handle one request body.
 
+        A streamed turn whose request opts in (``metadata["chatloom.resumable"]``) on a
+        server with :attr:`responses` runs on its own, logged, and survives the client's
+        disconnect; its frames carry ``id:`` lines a client resumes from
+        (``responses.resume``). Other clients get the classic stream.
+
         Raises ``pydantic.ValidationError`` for a malformed body, :class:`NotFoundError`
         for a missing (or foreign) thread, item or attachment, :class:`RequestError`
         for a request that cannot apply, and ``NotImplementedError`` for a hook the app
@@ -229,27 +266,31 @@ class ChatKitServer(ABC, Generic[TContext]):
         result = await handler(req.params, context)
         if isinstance(result, bytes):
             return NonStreamingResult(result)
-        return StreamingResult(result)
+        if not isinstance(result, Turn):
+            return StreamingResult(result)
+        if self.responses is None or req.metadata.get(RESUMABLE_METADATA) is not True:
+            return StreamingResult(result.frames)
+        owner = user_id_of(context)
+        response_id = await self.responses.start(result.frames, owner, result.thread_id)
+        return StreamingResult(await self.responses.follow(response_id, owner))
 
     # --- streaming requests: checks first, then the stream ------------------------------
 
-    async def _threads_create(
-        self, params: ThreadCreateParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    async def _threads_create(self, params: ThreadCreateParams, context: TContext) -> Turn:
         attachments = await self._load_attachments(params.input, context)
         thread = Thread(id=self.store.generate_thread_id(context), created_at=datetime.now())
         return self._user_turn(thread, params.input, attachments, context, new_thread=True)
 
     async def _threads_add_user_message(
         self, params: ThreadAddUserMessageParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         attachments = await self._load_attachments(params.input, context)
         return self._user_turn(thread, params.input, attachments, context)
 
     async def _threads_add_client_tool_output(
         self, params: ThreadAddClientToolOutputParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         newest = await self.store.load_thread_items(thread.id, None, 1, "desc", context)
         call = newest.data[0] if newest.data else None
@@ -273,7 +314,7 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     async def _threads_add_structured_input(
         self, params: ThreadAddStructuredInputParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         item = await self.store.load_item(thread.id, params.item_id, context)
         if not isinstance(item, StructuredInputItem):
@@ -291,7 +332,7 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     async def _threads_retry_after_item(
         self, params: ThreadRetryAfterItemParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread = await self.store.load_thread(params.thread_id, context)
         newer: list[ThreadItem] = []
         after: str | None = None
@@ -321,16 +362,28 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     async def _threads_custom_action(
         self, params: ThreadCustomActionParams, context: TContext
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         thread, sender = await self._load_action_target(params, context)
         if params.item_id is not None and sender is None:
             # As in the reference: refused in-band, which every client renders.
-            return _frames([ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=False)])
+            return Turn(
+                thread.id, _frames([ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=False)])
+            )
         return self._stream(
             thread, context, lambda: self.action(thread, params.action, sender, context)
         )
 
+    async def _responses_resume(
+        self, params: ResponsesResumeParams, context: TContext
+    ) -> AsyncIterator[bytes]:
+        response_id, after = parse_event_id(params.last_event_id)
+        return await self._responses().follow(response_id, user_id_of(context), after)
+
     # --- non-streaming requests ----------------------------------------------------------
+
+    async def _responses_cancel(self, params: ResponsesCancelParams, context: TContext) -> bytes:
+        await self._responses().cancel(params.response_id, user_id_of(context))
+        return b"{}"
 
     async def _threads_sync_custom_action(
         self, params: ThreadCustomActionParams, context: TContext
@@ -348,7 +401,14 @@ class ChatKitServer(ABC, Generic[TContext]):
         items = await self.store.load_thread_items(
             thread.id, None, DEFAULT_PAGE_SIZE, "asc", context
         )
-        return to_wire_json(_wire_thread(thread, items))
+        body = to_wire_json(_wire_thread(thread, items))
+        if self.responses is None:
+            return body
+        running = await self.responses.running(thread.id, user_id_of(context))
+        if running is None:
+            return body
+        # A reply is still streaming (another tab, a reload): the client can follow it.
+        return body[:-1] + b',"%b":"%b"}' % (RUNNING_RESPONSE_FIELD.encode(), running.encode())
 
     async def _threads_list(self, params: ThreadListParams, context: TContext) -> bytes:
         page = await self.store.load_threads(
@@ -407,6 +467,11 @@ class ChatKitServer(ABC, Generic[TContext]):
 
     # --- shared steps --------------------------------------------------------------------
 
+    def _responses(self) -> Responses:
+        if self.responses is None:
+            raise RequestError("Resumable responses are not enabled on this server", 501)
+        return self.responses
+
     def _attachment_store(self) -> AttachmentStore[TContext]:
         if self.attachment_store is None:
             raise RequestError("Attachments are not enabled on this server", 501)
@@ -448,7 +513,7 @@ class ChatKitServer(ABC, Generic[TContext]):
         attachments: list[Attachment],
         context: TContext,
         new_thread: bool = False,
-    ) -> AsyncIterator[bytes]:
+    ) -> Turn:
         message = UserMessageItem(
             id=self.store.generate_item_id("message", thread, context),
             thread_id=thread.id,
@@ -475,12 +540,21 @@ class ChatKitServer(ABC, Generic[TContext]):
             thread, context, lambda: self.respond(thread, message, context), prelude
         )
 
-    async def _stream(
+    def _stream(
         self,
         thread: ThreadMetadata,
         context: TContext,
         source: EventSource,
         prelude: Prelude | None = None,
+    ) -> Turn:
+        return Turn(thread.id, self._turn_frames(thread, context, source, prelude))
+
+    async def _turn_frames(
+        self,
+        thread: ThreadMetadata,
+        context: TContext,
+        source: EventSource,
+        prelude: Prelude | None,
     ) -> AsyncIterator[bytes]:
         """The SSE frames of one turn: the prelude's writes and events, then the handler's.
 
@@ -500,6 +574,10 @@ class ChatKitServer(ABC, Generic[TContext]):
         yield frame(StreamOptionsEvent(stream_options=self.get_stream_options(thread, context)))
         watch = ThreadWatch(thread)
         pending = PendingItems()
+        saved: set[str] = set()  # pending items already in the store (partial text)
+        interval = math.inf if self.partial_save_interval is None else self.partial_save_interval
+        next_save = time.monotonic() + interval
+        next_look = 0.0
         events: AsyncIterator[ThreadStreamEvent] | None = None
         try:
             try:
@@ -512,7 +590,10 @@ class ChatKitServer(ABC, Generic[TContext]):
                         pending.added(event.item)  # type: ignore[union-attr]
                     elif kind == "thread.item.done":
                         item = event.item  # type: ignore[union-attr]
-                        await self.store.add_thread_item(thread.id, item, context)
+                        if item.id in saved:
+                            await self.store.save_item(thread.id, item, context)
+                        else:
+                            await self.store.add_thread_item(thread.id, item, context)
                         pending.finished(item.id)
                         if is_hidden(item):
                             continue  # persisted, never sent
@@ -525,8 +606,16 @@ class ChatKitServer(ABC, Generic[TContext]):
                         await self.store.save_item(thread.id, item, context)
                         pending.finished(item.id)
                     yield frame(event)
-                    if watch.changed():
-                        yield await self._thread_updated(watch, context)
+                    now = time.monotonic()
+                    if kind != "thread.item.updated" or now >= next_look:
+                        # Updates (text deltas) are most events: between them the thread
+                        # is looked at every WATCH_INTERVAL, which keeps a busy stream cheap.
+                        next_look = now + WATCH_INTERVAL
+                        if watch.changed():
+                            yield await self._thread_updated(watch, context)
+                    if now >= next_save and pending.has_changes:
+                        await self._save_partial(thread.id, pending, saved, context)
+                        next_save = time.monotonic() + interval
             except (anyio.get_cancelled_exc_class(), GeneratorExit):
                 # The client went away (Stop, a closed tab). Shielded: the surrounding
                 # scope is cancelled, so any unshielded await would fail at once.
@@ -548,6 +637,18 @@ class ChatKitServer(ABC, Generic[TContext]):
         if watch.changed():
             yield await self._thread_updated(watch, context)
 
+    async def _save_partial(
+        self, thread_id: str, pending: PendingItems, saved: set[str], context: TContext
+    ) -> None:
+        for item in pending.take_changed_messages():
+            if item.id in saved:
+                await self.store.save_item(thread_id, item, context)
+            else:
+                # Inserted once, then updated: stores ported from the reference insert
+                # on add_thread_item and only update on save_item.
+                await self.store.add_thread_item(thread_id, item, context)
+                saved.add(item.id)
+
     async def _thread_updated(self, watch: ThreadWatch, context: TContext) -> bytes:
         watch.mark_seen()
         await self.store.save_thread(watch.thread, context)
@@ -562,9 +663,12 @@ async def _frames(events: list[ThreadStreamEvent]) -> AsyncIterator[bytes]:
 __all__ = [
     "DEFAULT_ERROR_MESSAGE",
     "DEFAULT_PAGE_SIZE",
+    "RESUMABLE_METADATA",
+    "RUNNING_RESPONSE_FIELD",
     "ChatKitServer",
     "NonStreamingResult",
     "StreamingResult",
+    "Turn",
     "diff_widget",
     "stream_widget",
 ]

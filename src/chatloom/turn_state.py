@@ -36,22 +36,55 @@ class PendingItems:
     def __init__(self) -> None:
         self._items: dict[str, ThreadItem] = {}
         self._text: dict[str, dict[int, list[str]]] = {}
+        self._changed: set[str] = set()
+        # The buffer the last text delta went to (its item is in _changed): the deltas
+        # after it, nearly all of them, go to the same one without any lookup.
+        self._hot: tuple[str, int, list[str]] | None = None
 
     def added(self, item: ThreadItem) -> None:
         self._items[item.id] = item.model_copy(deep=True)
         self._text.pop(item.id, None)
+        self._hot = None
 
     def finished(self, item_id: str) -> None:
         self._items.pop(item_id, None)
         self._text.pop(item_id, None)
+        self._changed.discard(item_id)
+        self._hot = None
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self._changed)
+
+    def take_changed_messages(self) -> list[AssistantMessageItem]:
+        """Copies of the assistant messages whose text grew since the last call."""
+        changed = []
+        for item_id in self._changed:
+            self._flush(item_id)
+            item = self._items[item_id]
+            if isinstance(item, AssistantMessageItem) and any(
+                part.text.strip() for part in item.content
+            ):
+                changed.append(item.model_copy(deep=True))
+        self._changed.clear()
+        return changed
 
     def updated(self, item_id: str, update: ThreadItemUpdate) -> None:
+        if type(update) is AssistantMessageContentPartTextDelta:
+            hot = self._hot
+            if hot is not None and hot[0] == item_id and hot[1] == update.content_index:
+                hot[2].append(update.delta)
+                return
+            if item_id not in self._items:
+                return
+            parts = self._text.setdefault(item_id, {})
+            buffer = parts.setdefault(update.content_index, [])
+            buffer.append(update.delta)
+            self._changed.add(item_id)
+            self._hot = (item_id, update.content_index, buffer)
+            return
         item = self._items.get(item_id)
         if item is None:
-            return
-        if type(update) is AssistantMessageContentPartTextDelta:
-            parts = self._text.setdefault(item_id, {})
-            parts.setdefault(update.content_index, []).append(update.delta)
             return
         self._flush(item_id)
         if isinstance(item, AssistantMessageItem):
@@ -65,6 +98,7 @@ class PendingItems:
         return list(self._items.values())
 
     def _flush(self, item_id: str) -> None:
+        self._hot = None
         buffered = self._text.pop(item_id, None)
         item = self._items[item_id]
         if not buffered or not isinstance(item, AssistantMessageItem):

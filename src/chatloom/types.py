@@ -797,13 +797,37 @@ class InputTranscribeReq(BaseReq):
     params: InputTranscribeParams
 
 
+# chatloom's resumable-responses extension (docs/server.md, "Resumable responses"). An
+# official client never sends these; an official server answers them with a 400.
+
+
+class ResponsesResumeParams(BaseModel):
+    last_event_id: Annotated[str, StringConstraints(min_length=3, max_length=300)]
+    """The SSE ``id`` of the last event the client saw: ``<response id>:<sequence>``."""
+
+
+class ResponsesCancelParams(BaseModel):
+    response_id: Id
+
+
+class ResponsesResumeReq(BaseReq):
+    type: Literal["responses.resume"] = "responses.resume"
+    params: ResponsesResumeParams
+
+
+class ResponsesCancelReq(BaseReq):
+    type: Literal["responses.cancel"] = "responses.cancel"
+    params: ResponsesCancelParams
+
+
 StreamingReq = Annotated[
     ThreadsCreateReq
     | ThreadsAddUserMessageReq
     | ThreadsAddClientToolOutputReq
     | ThreadsAddStructuredInputReq
     | ThreadsRetryAfterItemReq
-    | ThreadsCustomActionReq,
+    | ThreadsCustomActionReq
+    | ResponsesResumeReq,
     Field(discriminator="type"),
 ]
 NonStreamingReq = Annotated[
@@ -816,7 +840,8 @@ NonStreamingReq = Annotated[
     | ThreadsUpdateReq
     | ThreadsDeleteReq
     | InputTranscribeReq
-    | ThreadsSyncCustomActionReq,
+    | ThreadsSyncCustomActionReq
+    | ResponsesCancelReq,
     Field(discriminator="type"),
 ]
 ChatKitReq = Annotated[StreamingReq | NonStreamingReq, Field(discriminator="type")]
@@ -829,6 +854,7 @@ STREAMING_REQUEST_TYPES = frozenset(
         "threads.add_structured_input",
         "threads.retry_after_item",
         "threads.custom_action",
+        "responses.resume",
     }
 )
 
@@ -925,6 +951,10 @@ __all__ = [
     "NoticeEvent",
     "Page",
     "ProgressUpdateEvent",
+    "ResponsesCancelParams",
+    "ResponsesCancelReq",
+    "ResponsesResumeParams",
+    "ResponsesResumeReq",
     "SDKHiddenContextItem",
     "SearchTask",
     "Source",

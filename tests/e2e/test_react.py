@@ -14,6 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from chatloom.http import create_app
+from chatloom.responses import Responses
 from chatloom.store.memory import MemoryStore
 from tests.e2e.scripted import ScriptedServer
 from tests.live_server import serve
@@ -31,6 +32,7 @@ def react_url() -> Iterator[str]:
             ["npm", "run", "build:react-harness"], cwd=WEB, check=True, capture_output=True
         )
     server = ScriptedServer(MemoryStore())
+    server.responses = Responses()  # resumable: the element inside resumes, React sees no change
     app = create_app(server, routes=[Mount("/react", StaticFiles(directory=HARNESS, html=True))])
     with serve(app) as url:
         yield url + "/react/"

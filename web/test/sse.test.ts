@@ -3,7 +3,7 @@ import { readSSE, SSEDecoder } from "../src/protocol/sse";
 
 const feed = (chunks: string[]): string[] => {
   const d = new SSEDecoder();
-  return [...chunks.flatMap((c) => d.push(c)), ...d.end()];
+  return [...chunks.flatMap((c) => d.push(c)), ...d.end()].map((e) => e.data);
 };
 
 describe("SSEDecoder", () => {
@@ -31,6 +31,16 @@ describe("SSEDecoder", () => {
     expect(feed([': ping\nevent: message\nid: 3\ndata:{"k":1}\n\n'])).toEqual(['{"k":1}']);
   });
 
+  it("gives each event the last id the stream set", () => {
+    const d = new SSEDecoder();
+    const events = [...d.push("id: r:1\ndata: a\n\ndata: b\n\nid: r:2\ndata: c\n\n"), ...d.end()];
+    expect(events).toEqual([
+      { data: "a", id: "r:1" },
+      { data: "b", id: "r:1" },
+      { data: "c", id: "r:2" },
+    ]);
+  });
+
   it("flushes a final event without a trailing blank line", () => {
     expect(feed(["data: last"])).toEqual(["last"]);
   });
@@ -44,7 +54,7 @@ describe("SSEDecoder", () => {
       },
     });
     const out: string[] = [];
-    for await (const e of readSSE(body)) out.push(e);
+    for await (const e of readSSE(body)) out.push(e.data);
     expect(out).toEqual(['{"t":"日本"}']);
   });
 });

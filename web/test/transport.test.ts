@@ -50,6 +50,82 @@ describe("Transport", () => {
   });
 });
 
+/** A response body that delivers `text`, then fails like a dropped connection. */
+const cutAfter = (text: string): ReadableStream<Uint8Array> => {
+  let sent = false;
+  return new ReadableStream({
+    pull(c) {
+      if (sent) return c.error(new TypeError("network error"));
+      sent = true;
+      c.enqueue(new TextEncoder().encode(text));
+    },
+  });
+};
+const frame = (id: string | null, text: string) => `${id ? `id: ${id}\n` : ""}data: {"type":"progress_update","text":"${text}"}\n\n`;
+const RETRY = { type: "threads.retry_after_item", params: { thread_id: "t", item_id: "i" } } as const;
+const texts = async (stream: AsyncGenerator<{ type: string }>): Promise<string[]> => {
+  const seen: string[] = [];
+  for await (const e of stream) if (e.type === "progress_update") seen.push((e as unknown as { text: string }).text);
+  return seen;
+};
+const bodyOf = (call: unknown[] | undefined): { type: string; params: Record<string, unknown>; metadata?: unknown } =>
+  JSON.parse(String((call?.[1] as RequestInit).body));
+
+describe("resumable streams", () => {
+  it("resumes after the last event id when the connection drops, without duplicates", async () => {
+    const fetchMock = vi
+      .fn()
+      .mockResolvedValueOnce(new Response(cutAfter(frame("resp_1:1", "a") + frame("resp_1:2", "b") + "id: resp_1:3\ndata: {\"type\":\"prog")))
+      .mockRejectedValueOnce(new TypeError("still offline"))
+      .mockResolvedValueOnce(new Response(frame("resp_1:3", "c") + frame("resp_1:4", "d")));
+    const t = new Transport(customEndpoint("/c", fetchMock), () => "en");
+    const states: boolean[] = [];
+    const seen = await texts(t.stream(RETRY, new AbortController().signal, { onReconnecting: (on) => states.push(on) }));
+    expect(seen).toEqual(["a", "b", "c", "d"]);
+    expect(states).toEqual([true, false]);
+    expect(bodyOf(fetchMock.mock.calls[0]).metadata).toEqual({ "chatloom.resumable": true });
+    expect(bodyOf(fetchMock.mock.calls[2])).toEqual({ type: "responses.resume", params: { last_event_id: "resp_1:2" } });
+  });
+
+  it("fails as before against a server without the extension (no event ids)", async () => {
+    const fetchMock = vi.fn().mockResolvedValueOnce(new Response(cutAfter(frame(null, "a"))));
+    const t = new Transport(customEndpoint("/c", fetchMock), () => "en");
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const e of t.stream(RETRY, new AbortController().signal)) if (e.type === "progress_update") seen.push(e.text);
+      })(),
+    ).rejects.toThrow("network error");
+    expect(seen).toEqual(["a"]);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it("gives up when the server no longer has the response", async () => {
+    const fetchMock = vi
+      .fn()
+      .mockResolvedValueOnce(new Response(cutAfter(frame("resp_1:1", "a"))))
+      .mockResolvedValueOnce(json({ error: { type: "not_found", message: "Response resp_1 not found" } }, 404));
+    const t = new Transport(customEndpoint("/c", fetchMock), () => "en");
+    await expect(texts(t.stream(RETRY, new AbortController().signal))).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("tells a resumable server about Stop, since the disconnect alone no longer cancels", async () => {
+    const fetchMock = vi.fn(async (_url: unknown, init?: RequestInit) => {
+      if (JSON.parse(String(init?.body)).type === "responses.cancel") return json({});
+      return new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(frame("resp_9:1", "a"))) }));
+    });
+    const t = new Transport(customEndpoint("/c", fetchMock), () => "en");
+    const stop = new AbortController();
+    for await (const e of t.stream(RETRY, stop.signal)) {
+      expect(e.type).toBe("progress_update");
+      stop.abort();
+      break;
+    }
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
+    expect(bodyOf(fetchMock.mock.calls[1])).toEqual({ type: "responses.cancel", params: { response_id: "resp_9" } });
+  });
+});
+
 describe("hosted endpoint", () => {
   it("asks getClientSecret(null) first, sends the bearer token, and refreshes after a 401", async () => {
     const getClientSecret = vi.fn(async (current: string | null) => (current ? "second" : "first"));

@@ -115,6 +115,7 @@ def create_demo_app(
         TicketDesk(folder / "tickets.sqlite3"),
         attachments,
     )
+    server.responses = deployment.responses()  # resumable streams with REDIS_URL
     options = page_options(
         getattr(attachments, "path", None), local_model=isinstance(provider, LocalProvider)
     )

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "ሌላ…",
   generatingImage: "ምስል እየተፈጠረ ነው…",
   responding: "ረዳቱ እየመለሰ ነው",
+  reconnecting: "እንደገና በመገናኘት ላይ…",
   responseDone: "ምላሹ ተጠናቋል",
   dropFiles: "ለማያያዝ ፋይሎቹን እዚህ ይጣሉ",
   quoted: "ምላሽ ለ",

@@ -57,6 +57,7 @@ const strings: Strings = {
   otherAnswer: "غير ذلك…",
   generatingImage: "جارٍ إنشاء الصورة…",
   responding: "المساعد يرد",
+  reconnecting: "جارٍ إعادة الاتصال…",
   responseDone: "اكتمل الرد",
   dropFiles: "أفلت الملفات لإرفاقها",
   quoted: "ردًا على",

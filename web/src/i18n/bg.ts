@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Друго…",
   generatingImage: "Генериране на изображение…",
   responding: "Асистентът отговаря",
+  reconnecting: "Повторно свързване…",
   responseDone: "Отговорът е готов",
   dropFiles: "Пуснете файловете, за да ги прикачите",
   quoted: "В отговор на",

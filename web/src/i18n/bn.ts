@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "অন্যান্য…",
   generatingImage: "ছবি তৈরি হচ্ছে…",
   responding: "সহকারী উত্তর দিচ্ছে",
+  reconnecting: "আবার সংযোগ করা হচ্ছে…",
   responseDone: "উত্তর সম্পূর্ণ",
   dropFiles: "সংযুক্ত করতে ফাইলগুলো এখানে ছাড়ুন",
   quoted: "যার উত্তরে",

@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Drugo…",
   generatingImage: "Generisanje slike…",
   responding: "Asistent odgovara",
+  reconnecting: "Ponovno povezivanje…",
   responseDone: "Odgovor je završen",
   dropFiles: "Ispustite datoteke da ih priložite",
   quoted: "Odgovor na",

@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Una altra…",
   generatingImage: "S’està generant la imatge…",
   responding: "L’assistent està responent",
+  reconnecting: "S'està tornant a connectar…",
   responseDone: "Resposta completa",
   dropFiles: "Deixa anar els fitxers per adjuntar-los",
   quoted: "En resposta a",

@@ -57,6 +57,7 @@ const strings: Strings = {
   otherAnswer: "Jiné…",
   generatingImage: "Generuji obrázek…",
   responding: "Asistent odpovídá",
+  reconnecting: "Obnovování připojení…",
   responseDone: "Odpověď dokončena",
   dropFiles: "Přetáhněte sem soubory k přiložení",
   quoted: "Odpověď na",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Andet…",
   generatingImage: "Genererer billede…",
   responding: "Assistenten svarer",
+  reconnecting: "Genopretter forbindelsen…",
   responseDone: "Svaret er færdigt",
   dropFiles: "Slip filer for at vedhæfte dem",
   quoted: "Svar på",

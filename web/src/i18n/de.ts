@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Andere…",
   generatingImage: "Bild wird erzeugt…",
   responding: "Der Assistent antwortet",
+  reconnecting: "Verbindung wird wiederhergestellt…",
   responseDone: "Antwort fertig",
   dropFiles: "Dateien zum Anhängen ablegen",
   quoted: "Antwort auf",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Άλλο…",
   generatingImage: "Δημιουργία εικόνας…",
   responding: "Ο βοηθός απαντά",
+  reconnecting: "Επανασύνδεση…",
   responseDone: "Η απάντηση ολοκληρώθηκε",
   dropFiles: "Αφήστε τα αρχεία εδώ για επισύναψη",
   quoted: "Απάντηση σε",

@@ -58,6 +58,7 @@ export const en = {
   otherAnswer: "Other…",
   generatingImage: "Generating image…",
   responding: "Assistant is responding",
+  reconnecting: "Reconnecting…",
   responseDone: "Response complete",
   dropFiles: "Drop files to attach",
   quoted: "Replying to",

@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Otra…",
   generatingImage: "Generando imagen…",
   responding: "El asistente está respondiendo",
+  reconnecting: "Reconectando…",
   responseDone: "Respuesta completa",
   dropFiles: "Suelta archivos para adjuntarlos",
   quoted: "Respondiendo a",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Muu…",
   generatingImage: "Loon pilti…",
   responding: "Assistent vastab",
+  reconnecting: "Ühendan uuesti…",
   responseDone: "Vastus on valmis",
   dropFiles: "Lohista failid siia, et need lisada",
   quoted: "Vastus sõnumile",

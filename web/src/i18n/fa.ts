@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "سایر…",
   generatingImage: "در حال ساخت تصویر…",
   responding: "دستیار در حال پاسخ دادن است",
+  reconnecting: "در حال اتصال دوباره…",
   responseDone: "پاسخ کامل شد",
   dropFiles: "برای پیوست، فایل‌ها را اینجا رها کنید",
   quoted: "در پاسخ به",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Muu…",
   generatingImage: "Luodaan kuvaa…",
   responding: "Avustaja vastaa",
+  reconnecting: "Yhdistetään uudelleen…",
   responseDone: "Vastaus valmis",
   dropFiles: "Pudota tiedostot liittääksesi ne",
   quoted: "Vastaus viestiin",

@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Autre…",
   generatingImage: "Génération de l’image…",
   responding: "L’assistant répond",
+  reconnecting: "Reconnexion…",
   responseDone: "Réponse terminée",
   dropFiles: "Déposez des fichiers à joindre",
   quoted: "En réponse à",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "અન્ય…",
   generatingImage: "છબી બનાવાઈ રહી છે…",
   responding: "સહાયક જવાબ આપી રહ્યું છે",
+  reconnecting: "ફરી કનેક્ટ થઈ રહ્યું છે…",
   responseDone: "જવાબ પૂર્ણ થયો",
   dropFiles: "જોડવા માટે ફાઇલો અહીં છોડો",
   quoted: "આનો જવાબ",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "אחר…",
   generatingImage: "יוצר תמונה…",
   responding: "העוזר משיב",
+  reconnecting: "מתחבר מחדש…",
   responseDone: "התשובה הושלמה",
   dropFiles: "יש לשחרר קבצים כדי לצרף אותם",
   quoted: "בתגובה ל",

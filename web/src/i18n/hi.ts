@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "अन्य…",
   generatingImage: "इमेज बनाई जा रही है…",
   responding: "असिस्टेंट जवाब दे रहा है",
+  reconnecting: "फिर से कनेक्ट हो रहा है…",
   responseDone: "जवाब पूरा हुआ",
   dropFiles: "जोड़ने के लिए फ़ाइलें यहाँ छोड़ें",
   quoted: "इसका जवाब",

@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Drugo…",
   generatingImage: "Generiranje slike…",
   responding: "Asistent odgovara",
+  reconnecting: "Ponovno povezivanje…",
   responseDone: "Odgovor je dovršen",
   dropFiles: "Ispustite datoteke da biste ih priložili",
   quoted: "Odgovor na",

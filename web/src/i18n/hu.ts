@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Egyéb…",
   generatingImage: "Kép létrehozása…",
   responding: "Az asszisztens válaszol",
+  reconnecting: "Újracsatlakozás…",
   responseDone: "A válasz elkészült",
   dropFiles: "Húzza ide a fájlokat a csatoláshoz",
   quoted: "Válasz erre:",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Այլ…",
   generatingImage: "Պատկերը ստեղծվում է…",
   responding: "Օգնականը պատասխանում է",
+  reconnecting: "Վերամիացում…",
   responseDone: "Պատասխանը պատրաստ է",
   dropFiles: "Թողեք ֆայլերն այստեղ՝ կցելու համար",
   quoted: "Ի պատասխան",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Lainnya…",
   generatingImage: "Membuat gambar…",
   responding: "Asisten sedang merespons",
+  reconnecting: "Menyambungkan ulang…",
   responseDone: "Respons selesai",
   dropFiles: "Letakkan file untuk melampirkan",
   quoted: "Membalas",

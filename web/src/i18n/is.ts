@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Annað…",
   generatingImage: "Býr til mynd…",
   responding: "Aðstoðarmaðurinn svarar",
+  reconnecting: "Tengist aftur…",
   responseDone: "Svarinu er lokið",
   dropFiles: "Slepptu skrám til að hengja þær við",
   quoted: "Svar við",

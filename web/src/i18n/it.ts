@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Altro…",
   generatingImage: "Generazione immagine…",
   responding: "L’assistente sta rispondendo",
+  reconnecting: "Riconnessione in corso…",
   responseDone: "Risposta completata",
   dropFiles: "Rilascia i file per allegarli",
   quoted: "In risposta a",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "その他…",
   generatingImage: "画像を生成中…",
   responding: "アシスタントが応答中です",
+  reconnecting: "再接続しています…",
   responseDone: "応答が完了しました",
   dropFiles: "ファイルをドロップして添付",
   quoted: "返信先",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "სხვა…",
   generatingImage: "სურათი იქმნება…",
   responding: "ასისტენტი პასუხობს",
+  reconnecting: "ხელახლა დაკავშირება…",
   responseDone: "პასუხი მზადაა",
   dropFiles: "ჩააგდეთ ფაილები მისამაგრებლად",
   quoted: "პასუხი:",

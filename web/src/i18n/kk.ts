@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Басқа…",
   generatingImage: "Сурет жасалуда…",
   responding: "Көмекші жауап беріп жатыр",
+  reconnecting: "Қайта қосылуда…",
   responseDone: "Жауап дайын",
   dropFiles: "Тіркеу үшін файлдарды осында тастаңыз",
   quoted: "Жауап беру:",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "ಇತರೆ…",
   generatingImage: "ಚಿತ್ರ ರಚಿಸಲಾಗುತ್ತಿದೆ…",
   responding: "ಸಹಾಯಕ ಉತ್ತರಿಸುತ್ತಿದೆ",
+  reconnecting: "ಮರುಸಂಪರ್ಕಿಸಲಾಗುತ್ತಿದೆ…",
   responseDone: "ಉತ್ತರ ಪೂರ್ಣಗೊಂಡಿದೆ",
   dropFiles: "ಲಗತ್ತಿಸಲು ಫೈಲ್‌ಗಳನ್ನು ಇಲ್ಲಿ ಬಿಡಿ",
   quoted: "ಇದಕ್ಕೆ ಉತ್ತರ",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "기타…",
   generatingImage: "이미지 생성 중…",
   responding: "어시스턴트가 응답하는 중",
+  reconnecting: "다시 연결하는 중…",
   responseDone: "응답 완료",
   dropFiles: "첨부할 파일을 여기에 놓으세요",
   quoted: "답장 대상",

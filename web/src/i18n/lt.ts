@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Kita…",
   generatingImage: "Kuriamas vaizdas…",
   responding: "Asistentas atsako",
+  reconnecting: "Jungiamasi iš naujo…",
   responseDone: "Atsakymas baigtas",
   dropFiles: "Numeskite failus, kad juos pridėtumėte",
   quoted: "Atsakymas į",

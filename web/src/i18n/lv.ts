@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Cits…",
   generatingImage: "Notiek attēla ģenerēšana…",
   responding: "Asistents atbild",
+  reconnecting: "Atkārtoti savieno…",
   responseDone: "Atbilde ir pabeigta",
   dropFiles: "Nometiet failus, lai tos pievienotu",
   quoted: "Atbilde uz",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Друго…",
   generatingImage: "Се генерира слика…",
   responding: "Асистентот одговара",
+  reconnecting: "Повторно поврзување…",
   responseDone: "Одговорот е готов",
   dropFiles: "Спуштете датотеки за да ги прикачите",
   quoted: "Одговор на",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "മറ്റുള്ളവ…",
   generatingImage: "ചിത്രം സൃഷ്ടിക്കുന്നു…",
   responding: "അസിസ്റ്റന്റ് മറുപടി നൽകുന്നു",
+  reconnecting: "വീണ്ടും കണക്റ്റ് ചെയ്യുന്നു…",
   responseDone: "മറുപടി പൂർത്തിയായി",
   dropFiles: "ചേർക്കാൻ ഫയലുകൾ ഇവിടെ ഇടുക",
   quoted: "ഇതിനുള്ള മറുപടി",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Бусад…",
   generatingImage: "Зураг үүсгэж байна…",
   responding: "Туслах хариулж байна",
+  reconnecting: "Дахин холбогдож байна…",
   responseDone: "Хариулт бэлэн боллоо",
   dropFiles: "Хавсаргах файлаа энд буулгана уу",
   quoted: "Хариу бичиж буй:",

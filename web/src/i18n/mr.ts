@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "इतर…",
   generatingImage: "प्रतिमा तयार होत आहे…",
   responding: "सहाय्यक उत्तर देत आहे",
+  reconnecting: "पुन्हा कनेक्ट होत आहे…",
   responseDone: "उत्तर पूर्ण झाले",
   dropFiles: "जोडण्यासाठी फाइल येथे सोडा",
   quoted: "याला उत्तर",

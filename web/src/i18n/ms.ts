@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Lain-lain…",
   generatingImage: "Menjana imej…",
   responding: "Pembantu sedang membalas",
+  reconnecting: "Menyambung semula…",
   responseDone: "Respons selesai",
   dropFiles: "Lepaskan fail untuk melampirkannya",
   quoted: "Membalas",

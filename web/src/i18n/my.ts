@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "အခြား…",
   generatingImage: "ပုံ ဖန်တီးနေသည်…",
   responding: "လက်ထောက်က ဖြေကြားနေသည်",
+  reconnecting: "ပြန်လည်ချိတ်ဆက်နေသည်…",
   responseDone: "အဖြေ ပြီးဆုံးပါပြီ",
   dropFiles: "ပူးတွဲရန် ဖိုင်များကို ဤနေရာတွင် ချပါ",
   quoted: "ပြန်ကြားနေသည်",

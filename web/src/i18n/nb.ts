@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Annet…",
   generatingImage: "Genererer bilde…",
   responding: "Assistenten svarer",
+  reconnecting: "Kobler til på nytt…",
   responseDone: "Svaret er ferdig",
   dropFiles: "Slipp filer for å legge dem ved",
   quoted: "Svar på",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Anders…",
   generatingImage: "Afbeelding genereren…",
   responding: "De assistent antwoordt",
+  reconnecting: "Opnieuw verbinden…",
   responseDone: "Antwoord voltooid",
   dropFiles: "Zet bestanden neer om ze toe te voegen",
   quoted: "Antwoord op",

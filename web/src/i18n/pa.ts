@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "ਹੋਰ…",
   generatingImage: "ਚਿੱਤਰ ਬਣਾਇਆ ਜਾ ਰਿਹਾ ਹੈ…",
   responding: "ਸਹਾਇਕ ਜਵਾਬ ਦੇ ਰਿਹਾ ਹੈ",
+  reconnecting: "ਮੁੜ ਕਨੈਕਟ ਹੋ ਰਿਹਾ ਹੈ…",
   responseDone: "ਜਵਾਬ ਪੂਰਾ ਹੋਇਆ",
   dropFiles: "ਨੱਥੀ ਕਰਨ ਲਈ ਫ਼ਾਈਲਾਂ ਇੱਥੇ ਛੱਡੋ",
   quoted: "ਇਸਦੇ ਜਵਾਬ ਵਿੱਚ",

@@ -57,6 +57,7 @@ const strings: Strings = {
   otherAnswer: "Inne…",
   generatingImage: "Generowanie obrazu…",
   responding: "Asystent odpowiada",
+  reconnecting: "Ponowne łączenie…",
   responseDone: "Odpowiedź gotowa",
   dropFiles: "Upuść pliki, aby je dołączyć",
   quoted: "Odpowiedź na",

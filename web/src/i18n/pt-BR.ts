@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Outra…",
   generatingImage: "Gerando imagem…",
   responding: "O assistente está respondendo",
+  reconnecting: "Reconectando…",
   responseDone: "Resposta concluída",
   dropFiles: "Solte os arquivos para anexá-los",
   quoted: "Respondendo a",

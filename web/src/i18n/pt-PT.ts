@@ -31,6 +31,7 @@ const strings: Partial<Strings> = {
   skip: "Ignorar",
   generatingImage: "A gerar imagem…",
   responding: "O assistente está a responder",
+  reconnecting: "A restabelecer a ligação…",
   dropFiles: "Largue os ficheiros para os anexar",
   quoted: "Em resposta a",
   messageFromYou: "A sua mensagem",

@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Altceva…",
   generatingImage: "Se generează imaginea…",
   responding: "Asistentul răspunde",
+  reconnecting: "Se reconectează…",
   responseDone: "Răspuns finalizat",
   dropFiles: "Plasează fișierele aici pentru a le atașa",
   quoted: "Răspuns la",

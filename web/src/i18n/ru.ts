@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Другое…",
   generatingImage: "Создание изображения…",
   responding: "Ассистент отвечает",
+  reconnecting: "Переподключение…",
   responseDone: "Ответ готов",
   dropFiles: "Перетащите файлы, чтобы прикрепить их",
   quoted: "В ответ на",

@@ -57,6 +57,7 @@ const strings: Strings = {
   otherAnswer: "Iné…",
   generatingImage: "Generuje sa obrázok…",
   responding: "Asistent odpovedá",
+  reconnecting: "Obnovuje sa pripojenie…",
   responseDone: "Odpoveď je hotová",
   dropFiles: "Pustite súbory sem a priložte ich",
   quoted: "Odpoveď na",

@@ -57,6 +57,7 @@ const strings: Strings = {
   otherAnswer: "Drugo…",
   generatingImage: "Ustvarjanje slike…",
   responding: "Pomočnik odgovarja",
+  reconnecting: "Vnovično povezovanje…",
   responseDone: "Odgovor je končan",
   dropFiles: "Spustite datoteke, da jih priložite",
   quoted: "Odgovor na",

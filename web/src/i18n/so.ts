@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Kale…",
   generatingImage: "Sawir ayaa la sameynayaa…",
   responding: "Caawiyaha ayaa jawaabaya",
+  reconnecting: "Dib ayaa loo xidhiidhinayaa…",
   responseDone: "Jawaabta way dhammaatay",
   dropFiles: "Halkan ku rid faylasha si aad u lifaaqdo",
   quoted: "Jawaab u ah",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Tjetër…",
   generatingImage: "Po krijohet imazhi…",
   responding: "Asistenti po përgjigjet",
+  reconnecting: "Po rilidhet…",
   responseDone: "Përgjigjja përfundoi",
   dropFiles: "Lëshoji skedarët për t’i bashkëngjitur",
   quoted: "Në përgjigje të",

@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Друго…",
   generatingImage: "Генерисање слике…",
   responding: "Асистент одговара",
+  reconnecting: "Поновно повезивање…",
   responseDone: "Одговор је завршен",
   dropFiles: "Превуците датотеке да бисте их приложили",
   quoted: "Одговор на",

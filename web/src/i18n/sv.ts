@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Annat…",
   generatingImage: "Skapar bild…",
   responding: "Assistenten svarar",
+  reconnecting: "Återansluter…",
   responseDone: "Svaret är klart",
   dropFiles: "Släpp filer för att bifoga dem",
   quoted: "Svar på",

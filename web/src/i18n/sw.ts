@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Nyingine…",
   generatingImage: "Inatengeneza picha…",
   responding: "Msaidizi anajibu",
+  reconnecting: "Inaunganisha upya…",
   responseDone: "Jibu limekamilika",
   dropFiles: "Dondosha faili ili kuziambatisha",
   quoted: "Kujibu",

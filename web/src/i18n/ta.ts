@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "மற்றவை…",
   generatingImage: "படம் உருவாக்கப்படுகிறது…",
   responding: "உதவியாளர் பதிலளிக்கிறார்",
+  reconnecting: "மீண்டும் இணைக்கிறது…",
   responseDone: "பதில் முடிந்தது",
   dropFiles: "இணைக்க கோப்புகளை இங்கே விடுங்கள்",
   quoted: "இதற்குப் பதில்",

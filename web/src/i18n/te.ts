@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "ఇతరం…",
   generatingImage: "చిత్రాన్ని రూపొందిస్తోంది…",
   responding: "అసిస్టెంట్ సమాధానం ఇస్తోంది",
+  reconnecting: "మళ్లీ కనెక్ట్ అవుతోంది…",
   responseDone: "సమాధానం పూర్తయింది",
   dropFiles: "జోడించడానికి ఫైల్‌లను ఇక్కడ వదలండి",
   quoted: "దీనికి సమాధానం",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "อื่นๆ…",
   generatingImage: "กำลังสร้างรูปภาพ…",
   responding: "ผู้ช่วยกำลังตอบ",
+  reconnecting: "กำลังเชื่อมต่อใหม่…",
   responseDone: "ตอบเสร็จแล้ว",
   dropFiles: "วางไฟล์เพื่อแนบ",
   quoted: "ตอบกลับ",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Iba pa…",
   generatingImage: "Gumagawa ng larawan…",
   responding: "Sumasagot ang assistant",
+  reconnecting: "Muling kumokonekta…",
   responseDone: "Tapos na ang sagot",
   dropFiles: "I-drop ang mga file para i-attach",
   quoted: "Tumutugon sa",

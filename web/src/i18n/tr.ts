@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Diğer…",
   generatingImage: "Görsel oluşturuluyor…",
   responding: "Asistan yanıt veriyor",
+  reconnecting: "Yeniden bağlanılıyor…",
   responseDone: "Yanıt tamamlandı",
   dropFiles: "Eklemek için dosyaları bırakın",
   quoted: "Yanıtlanan",

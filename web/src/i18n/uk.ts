@@ -56,6 +56,7 @@ const strings: Strings = {
   otherAnswer: "Інше…",
   generatingImage: "Створення зображення…",
   responding: "Асистент відповідає",
+  reconnecting: "Повторне підключення…",
   responseDone: "Відповідь готова",
   dropFiles: "Перетягніть файли, щоб додати їх",
   quoted: "У відповідь на",

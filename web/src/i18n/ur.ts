@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "دیگر…",
   generatingImage: "تصویر بن رہی ہے…",
   responding: "اسسٹنٹ جواب دے رہا ہے",
+  reconnecting: "دوبارہ منسلک ہو رہا ہے…",
   responseDone: "جواب مکمل ہو گیا",
   dropFiles: "منسلک کرنے کے لیے فائلیں یہاں چھوڑیں",
   quoted: "جواب برائے",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "Khác…",
   generatingImage: "Đang tạo hình ảnh…",
   responding: "Trợ lý đang trả lời",
+  reconnecting: "Đang kết nối lại…",
   responseDone: "Đã trả lời xong",
   dropFiles: "Thả tệp để đính kèm",
   quoted: "Đang trả lời",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "其他…",
   generatingImage: "正在生成图像…",
   responding: "助手正在回复",
+  reconnecting: "正在重新连接…",
   responseDone: "回复完成",
   dropFiles: "拖放文件以附加",
   quoted: "回复",

@@ -55,6 +55,7 @@ const strings: Strings = {
   otherAnswer: "其他…",
   generatingImage: "正在產生圖片…",
   responding: "助理正在回覆",
+  reconnecting: "正在重新連線…",
   responseDone: "回覆完成",
   dropFiles: "將檔案拖放到這裡即可附加",
   quoted: "回覆",

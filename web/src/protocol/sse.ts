@@ -2,14 +2,18 @@
 // but network chunks split anywhere, lines may end in CRLF or CR, and an event may span
 // several `data:` lines (joined with "\n", per the SSE spec).
 
+/** One event: its data, and the stream's last event id when it completed (`id:` lines). */
+export type SSEEvent = { data: string; id: string | null };
+
 export class SSEDecoder {
   private buffer = "";
   private data: string[] = [];
   private sawCR = false;
+  private lastId: string | null = null;
 
-  /** Feeds decoded text; returns the payloads of the events it completed. */
-  push(chunk: string): string[] {
-    const events: string[] = [];
+  /** Feeds decoded text; returns the events it completed. */
+  push(chunk: string): SSEEvent[] {
+    const events: SSEEvent[] = [];
     let text = chunk;
     // A CR at the end of the previous chunk already ended its line; drop the LF half.
     if (this.sawCR && text.startsWith("\n")) text = text.slice(1);
@@ -31,32 +35,33 @@ export class SSEDecoder {
   }
 
   /** Completes a final event that was not followed by a blank line. */
-  end(): string[] {
-    const events: string[] = [];
+  end(): SSEEvent[] {
+    const events: SSEEvent[] = [];
     if (this.buffer) this.line(this.buffer, events);
     this.buffer = "";
     this.line("", events);
     return events;
   }
 
-  private line(line: string, events: string[]): void {
+  private line(line: string, events: SSEEvent[]): void {
     if (line === "") {
-      if (this.data.length) events.push(this.data.join("\n"));
+      if (this.data.length) events.push({ data: this.data.join("\n"), id: this.lastId });
       this.data = [];
       return;
     }
     if (line.startsWith(":")) return; // comment / heartbeat
     const colon = line.indexOf(":");
     const field = colon < 0 ? line : line.slice(0, colon);
-    if (field !== "data") return; // event:, id:, retry: carry nothing ChatKit uses
     let value = colon < 0 ? "" : line.slice(colon + 1);
     if (value.startsWith(" ")) value = value.slice(1);
-    this.data.push(value);
+    if (field === "data") this.data.push(value);
+    else if (field === "id" && !value.includes("\0")) this.lastId = value; // resumable streams
+    // event: and retry: carry nothing ChatKit uses
   }
 }
 
-/** Reads a byte stream as SSE and yields each event's data payload. */
-export async function* readSSE(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** Reads a byte stream as SSE and yields each event. */
+export async function* readSSE(body: ReadableStream<Uint8Array>): AsyncGenerator<SSEEvent> {
   const reader = body.getReader();
   const utf8 = new TextDecoder();
   const sse = new SSEDecoder();

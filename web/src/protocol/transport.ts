@@ -1,6 +1,7 @@
 // One endpoint, two kinds of answer: JSON for reads and small writes, SSE for turns.
 // The endpoint comes from an EndpointSource so a hosted-mode client-secret source can
 // be plugged in beside the self-hosted `api.url` one without touching the callers.
+import { MAX_RESUME_ATTEMPTS, pause, RESUMABLE_METADATA, responseOf, resumeDelay } from "./resume";
 import { readSSE } from "./sse";
 import type { Attachment, JsonRequestMap, JsonRequestType, StreamEvent, StreamingRequest } from "./types";
 
@@ -97,6 +98,20 @@ async function errorFrom(res: Response): Promise<ChatKitHTTPError> {
 
 export type UploadProgress = (fraction: number) => void;
 
+/** What a stream tells its caller besides events: a dropped connection being resumed. */
+export type StreamHooks = { onReconnecting?: (reconnecting: boolean) => void };
+
+function parseEvent(data: string): StreamEvent | null {
+  let event: unknown;
+  try {
+    event = JSON.parse(data);
+  } catch {
+    return null; // a malformed frame must not end the turn
+  }
+  const typed = event && typeof event === "object" && typeof (event as { type?: unknown }).type === "string";
+  return typed ? (event as StreamEvent) : null;
+}
+
 export class Transport {
   constructor(
     private readonly source: EndpointSource,
@@ -133,19 +148,55 @@ export class Transport {
     return (text ? JSON.parse(text) : {}) as JsonRequestMap[K][1];
   }
 
-  /** Streams a turn; aborting `signal` cancels it (the server treats the disconnect as Stop). */
-  async *stream(request: StreamingRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
-    const res = await this.post(request, "text/event-stream", signal);
-    if (!res.body) return;
-    for await (const data of readSSE(res.body)) {
-      let event: unknown;
-      try {
-        event = JSON.parse(data);
-      } catch {
-        continue; // a malformed frame must not end the turn
+  /**
+   * Streams a turn; aborting `signal` is Stop. A classic server treats the disconnect as
+   * Stop; a resumable one (its events carry ids) is told with `responses.cancel`, and a
+   * connection it drops mid-response is resumed after the last event seen.
+   */
+  async *stream(request: StreamingRequest, signal: AbortSignal, hooks: StreamHooks = {}): AsyncGenerator<StreamEvent> {
+    let lastId: string | null = null;
+    const stop = () => {
+      if (lastId) void this.json("responses.cancel", { response_id: responseOf(lastId) }).catch(() => {});
+    };
+    signal.addEventListener("abort", stop, { once: true });
+    let reconnecting = false;
+    const setReconnecting = (value: boolean) => {
+      if (value !== reconnecting) hooks.onReconnecting?.((reconnecting = value));
+    };
+    try {
+      let res = await this.post({ ...request, metadata: { [RESUMABLE_METADATA]: true } }, "text/event-stream", signal);
+      for (;;) {
+        try {
+          if (!res.body) return;
+          for await (const { data, id } of readSSE(res.body)) {
+            lastId = id;
+            const event = parseEvent(data);
+            if (event) yield event;
+          }
+          return;
+        } catch (e) {
+          if (signal.aborted || !lastId || e instanceof ChatKitHTTPError) throw e;
+        }
+        setReconnecting(true);
+        res = await this.resume(lastId, signal);
+        setReconnecting(false);
       }
-      if (event && typeof event === "object" && typeof (event as { type?: unknown }).type === "string") {
-        yield event as StreamEvent;
+    } finally {
+      setReconnecting(false);
+      signal.removeEventListener("abort", stop);
+    }
+  }
+
+  /** Asks for the events after `lastId`, with backoff; gives up on a 4xx (the response
+   * is unknown or expired) or after MAX_RESUME_ATTEMPTS network failures. */
+  private async resume(lastId: string, signal: AbortSignal): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      await pause(resumeDelay(attempt), signal);
+      try {
+        return await this.post({ type: "responses.resume", params: { last_event_id: lastId } }, "text/event-stream", signal);
+      } catch (e) {
+        const refused = e instanceof ChatKitHTTPError && e.status >= 400 && e.status < 500;
+        if (signal.aborted || refused || attempt + 1 >= MAX_RESUME_ATTEMPTS) throw e;
       }
     }
   }

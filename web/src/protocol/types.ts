@@ -185,7 +185,9 @@ export type StreamingRequest =
       };
     }
   | { type: "threads.retry_after_item"; params: { thread_id: string; item_id: string } }
-  | { type: "threads.custom_action"; params: { thread_id: string; item_id: string | null; action: WireAction } };
+  | { type: "threads.custom_action"; params: { thread_id: string; item_id: string | null; action: WireAction } }
+  // chatloom's resumable-responses extension (protocol/resume.ts)
+  | { type: "responses.resume"; params: { last_event_id: string } };
 
 export type JsonRequestMap = {
   "threads.get_by_id": [{ thread_id: string }, Thread];
@@ -197,6 +199,11 @@ export type JsonRequestMap = {
   "threads.update": [{ thread_id: string; title: string }, ThreadMetadata];
   "threads.delete": [{ thread_id: string }, object];
   "input.transcribe": [{ audio_base64: string; mime_type: string }, { text: string }];
-  "threads.sync_custom_action": [{ thread_id: string; item_id: string | null; action: WireAction }, { updated_item?: ThreadItem }];
+  "threads.sync_custom_action": [
+    { thread_id: string; item_id: string | null; action: WireAction },
+    { updated_item?: ThreadItem },
+  ];
+  // chatloom's resumable-responses extension (protocol/resume.ts)
+  "responses.cancel": [{ response_id: string }, object];
 };
 export type JsonRequestType = keyof JsonRequestMap;

@@ -7,6 +7,7 @@ import type { Emit } from "../events";
 import { loadStrings, resolveLocale, stringsFor } from "../i18n";
 import { markdownToText } from "../markdown/incremental";
 import { normalizeOptions, type ResolvedOptions, type SendUserMessageParams, type SetComposerValueParams } from "../options";
+import { attachRequest } from "../protocol/resume";
 import { customEndpoint, type EndpointSource, hostedEndpoint, Transport } from "../protocol/transport";
 import type {
   Attachment,
@@ -75,6 +76,7 @@ export class ChatController {
       options: () => this.options.value,
       threadId: () => this.threadId,
       networkErrorText: () => this.locale.value.strings.errorNetwork,
+      reconnectingText: () => this.locale.value.strings.reconnecting,
       reportError: (e) => this.reportError(e),
     });
     this.streaming = this.turns.streaming;
@@ -457,6 +459,9 @@ export class ChatController {
       this.paced.replace(state);
       this.turns.forgetUnsent();
       if (announce) this.emit("chatkit.thread.change", { threadId });
+      // A reply still streaming on the server (a resumable one): follow it here too.
+      const attach = attachRequest(thread);
+      if (attach && !this.streaming.value) void this.runTurns({ request: attach });
     } catch (e) {
       this.reportError(e);
       this.paced.patch({ error: { code: "load", message: errorOf(e).message, allowRetry: false, afterItemId: null } });

@@ -20,6 +20,7 @@ export type TurnHost = {
   options: () => ResolvedOptions;
   threadId: () => string | null;
   networkErrorText: () => string;
+  reconnectingText: () => string;
   reportError: (e: unknown) => void;
 };
 
@@ -80,7 +81,12 @@ export class TurnRunner {
     let userSaved = !turn.optimistic;
     try {
       let slice = performance.now();
-      for await (const event of transport.stream(turn.request, abort.signal)) {
+      // A resumable server's dropped connection is being resumed: say so, unobtrusively.
+      const onReconnecting = (on: boolean) => {
+        chat.patch({ progress: on ? { text: this.host.reconnectingText() } : null });
+        chat.flush();
+      };
+      for await (const event of transport.stream(turn.request, abort.signal, { onReconnecting })) {
         // A burst of buffered events must not outrun rendering: after a few ms of events,
         // let the frame render them before taking more (frames stay short at any rate).
         if (performance.now() - slice > EVENTS_MS_PER_FRAME) {
