@@ -1,14 +1,28 @@
 import { describe, expect, it, vi } from "vitest";
-import { attachRequest, resumeDelay, responseOf } from "../src/protocol/resume";
+import { attachRequest, responseOf, resumeDelay } from "../src/protocol/resume";
 import { ChatController } from "../src/state/controller";
 
 const created_at = "2025-01-01T00:00:00";
-const partial = { id: "msg_a", thread_id: "thr_1", created_at, type: "assistant_message", content: [{ type: "output_text", text: "Once", annotations: [] }] };
+const partial = {
+  id: "msg_a",
+  thread_id: "thr_1",
+  created_at,
+  type: "assistant_message",
+  content: [{ type: "output_text", text: "Once", annotations: [] }],
+};
 const thread = { id: "thr_1", created_at, status: { type: "active" }, items: { data: [partial], has_more: false } };
 const frames = [
   { type: "thread.item.added", item: { ...partial, content: [] } },
-  { type: "thread.item.updated", item_id: "msg_a", update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "Once" } },
-  { type: "thread.item.updated", item_id: "msg_a", update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: " upon a time" } },
+  {
+    type: "thread.item.updated",
+    item_id: "msg_a",
+    update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: "Once" },
+  },
+  {
+    type: "thread.item.updated",
+    item_id: "msg_a",
+    update: { type: "assistant_message.content_part.text_delta", content_index: 0, delta: " upon a time" },
+  },
   { type: "thread.item.done", item: { ...partial, content: [{ type: "output_text", text: "Once upon a time", annotations: [] }] } },
 ]
   .map((event, n) => `id: resp_7:${n + 1}\ndata: ${JSON.stringify(event)}\n\n`)
@@ -35,7 +49,10 @@ describe("resumable responses in the element", () => {
 
   it("leaves a thread without a running reply alone", () => {
     expect(attachRequest(thread)).toBeNull();
-    expect(attachRequest({ ...thread, chatloom_running_response: "resp_1" })).toEqual({ type: "responses.resume", params: { last_event_id: "resp_1:0" } });
+    expect(attachRequest({ ...thread, chatloom_running_response: "resp_1" })).toEqual({
+      type: "responses.resume",
+      params: { last_event_id: "resp_1:0" },
+    });
   });
 
   it("backs off exponentially with jitter, capped", () => {

@@ -199,10 +199,7 @@ export type JsonRequestMap = {
   "threads.update": [{ thread_id: string; title: string }, ThreadMetadata];
   "threads.delete": [{ thread_id: string }, object];
   "input.transcribe": [{ audio_base64: string; mime_type: string }, { text: string }];
-  "threads.sync_custom_action": [
-    { thread_id: string; item_id: string | null; action: WireAction },
-    { updated_item?: ThreadItem },
-  ];
+  "threads.sync_custom_action": [{ thread_id: string; item_id: string | null; action: WireAction }, { updated_item?: ThreadItem }];
   // chatloom's resumable-responses extension (protocol/resume.ts)
   "responses.cancel": [{ response_id: string }, object];
 };

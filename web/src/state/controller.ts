@@ -448,6 +448,7 @@ export class ChatController {
     const t = this.ready("idle");
     this.loadingThread.value = true;
     this.emit("chatkit.thread.load.start", { threadId });
+    let attach: StreamingRequest | null = null;
     try {
       const thread = await t.json("threads.get_by_id", { thread_id: threadId });
       let state: ChatState;
@@ -459,9 +460,9 @@ export class ChatController {
       this.paced.replace(state);
       this.turns.forgetUnsent();
       if (announce) this.emit("chatkit.thread.change", { threadId });
-      // A reply still streaming on the server (a resumable one): follow it here too.
-      const attach = attachRequest(thread);
-      if (attach && !this.streaming.value) void this.runTurns({ request: attach });
+      // A reply still streaming on the server (a resumable one): follow it here too,
+      // once the load is over (a turn may not start while a thread is loading).
+      attach = attachRequest(thread);
     } catch (e) {
       this.reportError(e);
       this.paced.patch({ error: { code: "load", message: errorOf(e).message, allowRetry: false, afterItemId: null } });
@@ -471,6 +472,7 @@ export class ChatController {
       this.loadingThread.value = false;
       this.emit("chatkit.thread.load.end", { threadId });
     }
+    if (attach && !this.streaming.value) void this.runTurns({ request: attach });
   }
 
   /**
