@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { defineConfig, type Plugin } from "vitest/config";
+import { lucideIcons } from "./vite.lucide.ts";
 
 /** Ships KaTeX's woff2 fonts beside the bundle; math.ts points its stylesheet at them. */
 function katexFonts(): Plugin {
@@ -21,7 +22,7 @@ function katexFonts(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [katexFonts()],
+  plugins: [katexFonts(), lucideIcons()],
   build: {
     outDir: "../src/chatloom/static",
     emptyOutDir: true,

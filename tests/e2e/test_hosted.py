@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from playwright.sync_api import expect
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from chatloom.agents import OpenAICompatibleProvider
 from chatloom.agents.providers.scripted import Say, ScriptedEndpoint
 from chatloom.hosted import WorkflowRepository, create_hosted_app
+from chatloom.hosted.workflow.code_import import import_python_export
 from tests.live_server import serve
 
 pytestmark = pytest.mark.e2e
@@ -70,9 +72,15 @@ def built_page() -> Path:
 
 
 @pytest.fixture
-def starter(tmp_path: Path, built_page: Path) -> Iterator[Starter]:
+def hosted_workflow() -> str:
+    """The workflow ``wf_e2e`` the page's sessions run (a module may override it)."""
+    return WORKFLOW
+
+
+@pytest.fixture
+def starter(tmp_path: Path, built_page: Path, hosted_workflow: str) -> Iterator[Starter]:
     model = ScriptedEndpoint()
-    (tmp_path / "e2e.yaml").write_text(WORKFLOW)
+    (tmp_path / "e2e.yaml").write_text(hosted_workflow)
     repository = WorkflowRepository(tmp_path)
     repository.publish("wf_e2e")
     with serve(model) as model_url:
@@ -199,3 +207,35 @@ def test_a_refused_secret_is_replaced_and_the_request_retried_once(
     assert statuses.count(401) == 1  # refused once, then retried with the new secret
     assert len(set(threads(page))) == 1
     assert not [e for e in page.evaluate("window.chatLog") if e.startswith("error:")]
+
+
+def imported_triage() -> str:
+    """The triage code export, imported, as the workflow the page's sessions run."""
+    export = ROOT / "tests" / "hosted" / "exports" / "support_triage.py"
+    document = import_python_export(export.read_text(), filename=str(export)).document
+    document["id"] = "wf_e2e"
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+@pytest.mark.parametrize("hosted_workflow", [imported_triage()])
+def test_an_imported_code_export_streams_and_asks_for_approval(page: Any, starter: Starter) -> None:
+    starter.model.script(
+        [Say('{"jailbreak": false, "confidence": 0.05}')],
+        [Say('{"topic": "order", "urgent": false}')],
+        [Say("Order 42 ships "), Say("tomorrow.")],
+    )
+    chat = open_chat(page, starter)
+    send(page, "where is order 42?")
+    expect(chat.locator(".ck-assistant").last).to_contain_text("Order 42 ships tomorrow.")
+    form = chat.locator(".ck-structured")
+    expect(form.get_by_text("Did that solve it?")).to_be_visible()
+
+    form.get_by_role("radio", name="Reject").click()
+    form.get_by_role("button", name="Submit").click()
+    expect(form).to_have_count(0)  # answered: the composer is back
+    assert len(starter.model.exchanges) == 3  # guardrail, triage, orders desk: nothing more
+    with starter.admin() as admin:
+        [thread] = admin.get("/v1/chatkit/threads", params={"user": "visitor-1"}).json()["data"]
+        items = admin.get(f"/v1/chatkit/threads/{thread['id']}/items", params={"order": "asc"})
+    kinds = [item["type"] for item in items.json()["data"]]
+    assert kinds[0] == "chatkit.user_message" and "chatkit.assistant_message" in kinds

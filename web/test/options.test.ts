@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { format, loadStrings, resolveLocale, stringsFor } from "../src/i18n";
 import { acceptAttribute, isAccepted, maxSizeFor, normalizeOptions, resolveTheme, DEFAULT_MAX_SIZE } from "../src/options";
 
 describe("normalizeOptions", () => {
@@ -76,39 +75,5 @@ describe("attachment limits", () => {
     expect(isAccepted(accept, { name: "a.txt", type: "text/plain" })).toBe(false);
     expect(isAccepted(undefined, { name: "a.txt", type: "text/plain" })).toBe(true);
     expect(acceptAttribute(accept)).toBe("image/*,.png,.jpg,application/pdf,.pdf");
-  });
-});
-
-describe("locale resolution", () => {
-  it("resolves bare codes and regional variants to translated tables", () => {
-    expect(resolveLocale("de")).toEqual({ tag: "de", table: "de", dir: "ltr" });
-    expect(resolveLocale("fr-CA")).toMatchObject({ tag: "fr-CA", table: "fr" });
-    expect(resolveLocale("es-419")).toMatchObject({ table: "es" });
-    expect(resolveLocale("ja-JP")).toMatchObject({ table: "ja" });
-    expect(resolveLocale("zh")).toMatchObject({ table: "zh-CN" });
-    expect(resolveLocale("zh-Hans")).toMatchObject({ table: "zh-CN" });
-    expect(resolveLocale("zh-TW")).toMatchObject({ table: "en" });
-  });
-
-  it("sets right-to-left for Arabic and other RTL scripts", () => {
-    expect(resolveLocale("ar")).toEqual({ tag: "ar", table: "ar", dir: "rtl" });
-    expect(resolveLocale("he-IL")).toMatchObject({ table: "en", dir: "rtl" });
-  });
-
-  it("falls back to English, and to the browser language when unset", () => {
-    expect(resolveLocale("xx")).toMatchObject({ table: "en", dir: "ltr" });
-    expect(resolveLocale("not a locale!")).toMatchObject({ tag: "en", table: "en" });
-    expect(resolveLocale(undefined, "ja")).toMatchObject({ tag: "ja", table: "ja" });
-    expect(resolveLocale(undefined, undefined).table).toBe("en");
-  });
-
-  it("loads each translated table, with every key present", async () => {
-    const en = stringsFor("en");
-    for (const table of ["de", "fr", "es", "ja", "zh-CN", "ar"]) {
-      const strings = await loadStrings(table);
-      expect(Object.keys(strings).sort()).toEqual(Object.keys(en).sort());
-      expect(strings.newChat).not.toBe(en.newChat);
-    }
-    expect(format("{n} of {m}", { n: 1 })).toBe("1 of {m}");
   });
 });

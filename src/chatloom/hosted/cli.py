@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .workflow.importer import AgentBuilderImportError, import_agent_builder
+from .workflow.code_import import ExportImportError, import_python_export
+from .workflow.importer import AgentBuilderImportError, Imported, import_agent_builder
 from .workflow.loader import (
     WORKFLOW_SUFFIXES,
     WorkflowError,
@@ -62,13 +63,27 @@ def publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _imported(source: Path, workflow_id: str | None) -> Imported:
+    """Agent Builder's workflow JSON, or the Agents SDK program its Code button exported
+    (Python or TypeScript: read, never run)."""
+    text = source.read_text(encoding="utf-8")
+    if source.suffix == ".py":
+        return import_python_export(text, filename=str(source), workflow_id=workflow_id)
+    if source.suffix in (".ts", ".mts", ".js", ".mjs"):
+        from .workflow.ts_import import import_typescript_export
+
+        return import_typescript_export(text, filename=str(source), workflow_id=workflow_id)
+    return import_agent_builder(json.loads(text), workflow_id=workflow_id)
+
+
 def import_(args: argparse.Namespace) -> int:
     source = Path(args.file)
     try:
-        result = import_agent_builder(
-            json.loads(source.read_text(encoding="utf-8")), workflow_id=args.id
-        )
+        result = _imported(source, args.id)
         workflow = parse_workflow(result.document, source=str(source))
+    except ExportImportError as error:
+        print(error, file=sys.stderr)  # each problem already names file:line
+        return 1
     except (AgentBuilderImportError, WorkflowError, ValueError, OSError) as error:
         print(f"{source}: {error}", file=sys.stderr)
         return 1
@@ -214,8 +229,10 @@ def add_commands(commands: Any) -> None:
     release.add_argument("file", help="the workflow file (its folder holds the versions)")
     release.add_argument("--no-default", action="store_true", help="keep the current default")
     release.set_defaults(run=publish)
-    convert = actions.add_parser("import", help="convert Agent Builder workflow JSON")
-    convert.add_argument("file")
+    convert = actions.add_parser(
+        "import", help="convert Agent Builder workflow JSON or its exported code (.py, .ts)"
+    )
+    convert.add_argument("file", help="workflow JSON, or the Python/TypeScript code export")
     convert.add_argument("-o", "--output", help="the file to write (.yaml or .json)")
     convert.add_argument("--id", help="the workflow id to give it (wf_...)")
     convert.set_defaults(run=import_)

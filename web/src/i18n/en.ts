@@ -1,4 +1,8 @@
-// English: the source strings and the fallback for every other locale.
+// English: the source strings and the fallback for every other locale. A value is a
+// template: `{name}` is a placeholder; `{n, plural, one {…} other {…}}` picks a form by
+// the number's plural category (Intl.PluralRules) in the table's language, `#` being the
+// number. Every table has every key, the same placeholders, and exactly its language's
+// plural categories (test/i18n.test.ts).
 export const en = {
   newChat: "New chat",
   history: "History",
@@ -28,10 +32,10 @@ export const en = {
   errorUpload: "Could not upload {name}.",
   fileTooLarge: "{name} is too large.",
   fileNotAccepted: "{name} is not a supported file type.",
-  tooManyFiles: "You can attach up to {n} files.",
+  tooManyFiles: "{n, plural, one {You can attach up to # file.} other {You can attach up to # files.}}",
   sources: "Sources",
   thinking: "Thinking…",
-  thoughtFor: "Thought for {n}s",
+  thoughtFor: "{n, plural, one {Thought for # second} other {Thought for # seconds}}",
   untitled: "New conversation",
   rename: "Rename",
   delete: "Delete",

@@ -30,11 +30,11 @@ export class Uploads {
     const jobs: Promise<void>[] = [];
     for (const file of files) {
       if (composer.uploads.value.length >= limits.maxCount) {
-        toast(format(t.tooManyFiles, { n: limits.maxCount }));
+        toast(format(t, "tooManyFiles", { n: limits.maxCount }));
         break;
       }
-      if (!isAccepted(limits.accept, file)) toast(format(t.fileNotAccepted, { name: file.name }));
-      else if (file.size > maxSizeFor(limits.maxSize, file.type)) toast(format(t.fileTooLarge, { name: file.name }));
+      if (!isAccepted(limits.accept, file)) toast(format(t, "fileNotAccepted", { name: file.name }));
+      else if (file.size > maxSizeFor(limits.maxSize, file.type)) toast(format(t, "fileTooLarge", { name: file.name }));
       else jobs.push(this.upload(file));
     }
     await Promise.all(jobs);
@@ -72,7 +72,7 @@ export class Uploads {
     } catch (e) {
       if (isAbort(e)) return;
       composer.patchUpload(id, { status: "error", abort: undefined });
-      toast(format(strings().errorUpload, { name: file.name }));
+      toast(format(strings(), "errorUpload", { name: file.name }));
       reportError(e);
     }
   }

@@ -12,8 +12,8 @@ export function useController(): ChatController {
   return c;
 }
 
-/** The active locale's strings, plus a formatter for `{placeholders}`. */
+/** The active locale's strings, plus a formatter for `{placeholders}` and plural forms. */
 export function useStrings(): Strings & { f: (key: keyof Strings, values?: Record<string, string | number>) => string } {
   const strings = useController().locale.value.strings;
-  return { ...strings, f: (key, values) => format(strings[key], values) };
+  return { ...strings, f: (key, values) => format(strings, key, values) };
 }

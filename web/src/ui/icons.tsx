@@ -1,6 +1,9 @@
-// The built-in icon set: ChatKit's icon names (ChatKitIcon, WidgetIcon, HeaderIcon) drawn
-// as small stroke paths on a 24px grid. Names without a drawing of their own share the
-// closest shape; `lucide:<name>` uses the same-named drawing when there is one.
+// Icons. ChatKit's own names (ChatKitIcon, WidgetIcon, HeaderIcon) are a built-in set of
+// small stroke paths on a 24px grid; names without a drawing of their own share the
+// closest shape. `lucide:<name>` draws Lucide's icon of that name from a lazy chunk
+// (lucide.ts), so the main bundle carries none of the Lucide set.
+import { h } from "preact";
+import { useLucideGlyph } from "./lucide";
 
 const CIRCLE = "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z";
 const SQUARE = "M4 4h16v16H4z";
@@ -94,19 +97,22 @@ const ALIASES: Record<string, string> = {
   "back-small": "chevron-left", "back-large": "chevron-left", "expand-large": "expand", "collapse-large": "collapse",
   "expand-small": "expand", "collapse-small": "collapse", "chat-temporary": "compose", "settings-cog": "settings-slider",
   "dots-horizontal-circle": "dots-horizontal", "dots-vertical-circle": "dots-vertical", "menu-inverted": "menu",
-  hamburger: "menu", x: "close", send: "arrow-up", settings: "settings-slider", "file-text": "document", file: "document",
-  image: "images", sun: "light-mode", moon: "dark-mode", "message-circle": "compose", code: "square-code", mappin: "map-pin",
+  hamburger: "menu",
 };
 
 const FILLED = new Set(["stop", "star-filled", "check-circle-filled", "dot", "play"]);
 const FALLBACK = `${CIRCLE}M12 12h.01`;
 
-export function iconPath(name: string): string {
-  const bare = name.startsWith("lucide:") ? name.slice(7) : name;
-  return PATHS[bare] ?? PATHS[ALIASES[bare] ?? ""] ?? FALLBACK;
+const LUCIDE = "lucide:";
+
+/** The built-in drawing for a ChatKit icon name (the neutral glyph for an unknown name). */
+function iconPath(name: string): string {
+  return PATHS[name] ?? PATHS[ALIASES[name] ?? ""] ?? FALLBACK;
 }
 
 export function Icon({ name, size = 16, label }: { name: string; size?: number | string; label?: string }) {
+  const isLucide = name.startsWith(LUCIDE);
+  const lucide = useLucideGlyph(isLucide ? name.slice(LUCIDE.length) : null);
   const filled = FILLED.has(name);
   return (
     <svg
@@ -124,7 +130,13 @@ export function Icon({ name, size = 16, label }: { name: string; size?: number |
       aria-hidden={label ? undefined : "true"}
       focusable="false"
     >
-      <path d={iconPath(name)} />
+      {!isLucide ? (
+        <path d={iconPath(name)} />
+      ) : lucide === undefined ? null : lucide === null ? (
+        <path d={FALLBACK} />
+      ) : (
+        lucide.map(([tag, attrs]) => h(tag, attrs))
+      )}
     </svg>
   );
 }

@@ -225,12 +225,23 @@ class _Converter:
             texts = [p.get("text", "") for p in parts or [] if isinstance(p, Mapping)]
             if texts:
                 instructions += "\n\n" + _apply_mapping("\n".join(texts), mapping)
+        return self.agent_node(label, instructions, _text(config.get("model")), config, next_id)
+
+    def agent_node(
+        self,
+        label: str,
+        instructions: str,
+        model: str,
+        config: Mapping[str, Any],
+        next_id: str | None,
+    ) -> dict[str, Any]:
+        """An agent node from decoded instructions and model, and the rest of an Agent
+        node's config (settings, output format, tools, history switches) as it is."""
         agent: dict[str, Any] = {
             "type": "agent",
             "name": label,
             "instructions": instructions.strip(),
         }
-        model = _text(config.get("model"))
         if model and "{{" not in model:
             agent["model"] = model
         reasoning = {k: v for k, v in (config.get("reasoning") or {}).items() if v is not None}
