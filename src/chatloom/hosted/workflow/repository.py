@@ -31,11 +31,32 @@ class UnknownWorkflow(LookupError):
     """No workflow with that id, or no such version of it."""
 
 
+Stamp = tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True)
 class _Draft:
     path: Path
-    stamp: tuple[int, int]
+    stamp: Stamp | None
     workflow: Workflow
+
+
+def _code_file(path: Path, workflow: Workflow | None) -> Path | None:
+    code = workflow.code if workflow is not None else None
+    return path.parent / code.file if code is not None else None
+
+
+def _stamp(*paths: Path | None) -> Stamp:
+    """When each file last changed (and its size); a missing file counts as changed."""
+    stamps = []
+    for path in paths:
+        if path is not None:
+            try:
+                stat = path.stat()
+            except OSError:
+                stat = None
+            stamps.append((stat.st_mtime_ns, stat.st_size) if stat else (-1, -1))
+    return tuple(stamps)
 
 
 class WorkflowRepository:
@@ -58,12 +79,16 @@ class WorkflowRepository:
         )
 
     def _load_draft(self, path: Path) -> Workflow:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._drafts.get(path)
+        # A code workflow's draft changes with its program too. Stamped before reading,
+        # so an edit made while loading is seen next time.
+        code = _code_file(path, cached.workflow if cached else None)
+        stamp: Stamp | None = _stamp(path, code)
         if cached is not None and cached.stamp == stamp:
             return cached.workflow
         workflow = load_workflow(path)
+        if _code_file(path, workflow) != code:
+            stamp = None  # stamped without the program it names: stamp it on the next use
         self._drafts[path] = _Draft(path, stamp, workflow)
         return workflow
 
@@ -152,7 +177,7 @@ class WorkflowRepository:
         if not version.isdigit() or not path.is_file():
             raise UnknownWorkflow(f"Workflow '{workflow_id}' has no version '{version}'.")
         document = json.loads(path.read_text(encoding="utf-8"))
-        workflow = parse_workflow(document, source=str(path))
+        workflow = parse_workflow(document, source=str(path), snapshot=True)
         if workflow.id != workflow_id or workflow.version != version:
             raise WorkflowError([], f"{path} does not hold {workflow_id} version {version}")
         self._published[key] = workflow

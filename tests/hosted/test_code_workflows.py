@@ -1,0 +1,334 @@
+"""Code workflows: an Agent Builder code export served unchanged (``code: file.py:fn``).
+
+Real HTTP throughout: the hosted app and the scripted model server run under uvicorn on
+loopback; the export is the sample in ``exports/`` (never edited) or a program written
+below in the exporter's style.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint
+from chatloom.hosted.workflow import WorkflowError, load_workflow
+
+from .conftest import Hosted, add, create, done_items, structured, thread_id_of
+from .test_code_import import imported
+
+EXPORTS = Path(__file__).parent / "exports"
+TRIAGE_ID = "wf_6a1f00c0ffee00000000000000000000000000000000support"
+
+
+def publish_code(hosted: Hosted, source: Path | str, yaml_text: str = "", name: str = "app") -> str:
+    """Put the program beside a workflow file naming it, publish it; a session's secret."""
+    folder = hosted.repository.folder
+    if isinstance(source, Path):
+        shutil.copy(source, folder / source.name)
+        file = source.name
+    else:
+        file = f"{name}.py"
+        (folder / file).write_text(source)
+    (folder / f"{name}.yaml").write_text(f"code: {file}:run_workflow\n{yaml_text}")
+    workflow_id = load_workflow(folder / f"{name}.yaml").id
+    hosted.repository.publish(workflow_id)
+    return str(hosted.session(workflow={"id": workflow_id})["client_secret"])
+
+
+def texts(events: list[dict[str, Any]]) -> list[str]:
+    return [m["content"][0]["text"] for m in done_items(events, "assistant_message")]
+
+
+def errors(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in events if e["type"] == "error"]
+
+
+def comparable(body: dict[str, Any]) -> dict[str, Any]:
+    """What a model call asks: model, settings, tool names and messages (a JSON answer's
+    schema is left out of its instructions: pydantic titles its fields, YAML does not)."""
+    messages = [dict(m) for m in body["messages"]]
+    if messages and messages[0]["role"] == "system":
+        messages[0]["content"] = messages[0]["content"].split("\n\nAnswer with a single JSON")[0]
+    return {
+        "model": body.get("model"),
+        "settings": {k: body.get(k) for k in ("temperature", "top_p", "max_tokens")},
+        "tools": sorted(t["function"]["name"] for t in body.get("tools") or []),
+        "messages": messages,
+    }
+
+
+ORDER_SCRIPT = (
+    [Say('{"jailbreak": false, "confidence": 0.1}')],
+    [Say('{"topic": "order", "urgent": false}')],
+    [Say("Order 42 ships tomorrow.")],
+)
+
+
+def test_the_export_runs_unchanged_with_the_same_calls_as_its_import(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    code_secret = publish_code(hosted, EXPORTS / "support_triage.py")
+    document, _ = imported("support_triage.py")
+    document["id"] = "wf_triage_yaml"
+    hosted.publish(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    yaml_secret = str(hosted.session(workflow={"id": "wf_triage_yaml"})["client_secret"])
+
+    endpoint.script(*ORDER_SCRIPT, *ORDER_SCRIPT)
+    code = hosted.events(code_secret, create("where is order 42?"))
+    from_yaml = hosted.events(yaml_secret, create("where is order 42?"))
+
+    assert errors(code) == [] and errors(from_yaml) == []
+    assert (
+        texts(code)
+        == texts(from_yaml)
+        == [
+            '{"topic": "order", "urgent": false}',
+            "Order 42 ships tomorrow.",
+        ]
+    )
+    calls = [comparable(exchange.body) for exchange in endpoint.exchanges]
+    assert len(calls) == 6
+    assert calls[:3] == calls[3:]  # guardrail, triage, orders desk: same models, same input
+    assert [c["model"] for c in calls[:3]] == ["gpt-5-nano", "gpt-4.1-mini", "gpt-4.1"]
+    assert calls[2]["tools"] == ["lookup_order"]
+    [code_prompt] = done_items(code, "structured_input")
+    [yaml_prompt] = done_items(from_yaml, "structured_input")
+    assert code_prompt["inputs"] == yaml_prompt["inputs"]  # the same question, same options
+
+
+def test_replies_stream_token_by_token(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+    secret = publish_code(hosted, EXPORTS / "support_triage.py")
+    endpoint.script(
+        [Say('{"jailbreak": false, "confidence": 0.1}')],
+        [Say('{"topic": "account", "urgent": true}')],
+        [Say("Open Settings, then Security, then Reset.", chunk_size=5)],
+    )
+    events = hosted.events(secret, create("I am locked out of my account"))
+    [answer] = [m for m in done_items(events, "assistant_message") if "Settings" in json.dumps(m)]
+    deltas = [
+        e["update"]["delta"]
+        for e in events
+        if e["type"] == "thread.item.updated"
+        and e["item_id"] == answer["id"]
+        and e["update"]["type"] == "assistant_message.content_part.text_delta"
+    ]
+    assert len(deltas) >= 8
+    assert "".join(deltas) == "Open Settings, then Security, then Reset."
+    first_delta = next(i for i, e in enumerate(events) if e.get("item_id") == answer["id"])
+    done = next(
+        i
+        for i, e in enumerate(events)
+        if e.get("item", {}).get("id") == answer["id"] and e["type"] == "thread.item.done"
+    )
+    assert first_delta < done
+    # The account branch has no approval: the run completed.
+    assert done_items(events, "structured_input") == []
+
+
+APPROVAL_EXPORT = """
+from agents import Agent, ModelSettings, TResponseInputItem, Runner, RunConfig, trace
+from pydantic import BaseModel
+
+closer = Agent(name="Closer", instructions="Say goodbye.", model="gpt-4.1-mini",
+  model_settings=ModelSettings(store=True))
+escalation = Agent(name="Escalation", instructions="Hand over to a human.", model="gpt-4.1",
+  model_settings=ModelSettings(store=True))
+helper = Agent(name="Helper", instructions="Help.", model="gpt-4.1",
+  model_settings=ModelSettings(store=True))
+
+def approval_request(message: str):
+  # TODO: Implement
+  return True
+
+class WorkflowInput(BaseModel):
+  input_as_text: str
+
+async def run_workflow(workflow_input: WorkflowInput):
+  with trace("Approvals"):
+    workflow = workflow_input.model_dump()
+    conversation_history: list[TResponseInputItem] = [
+      {"role": "user", "content": [{"type": "input_text", "text": workflow["input_as_text"]}]}
+    ]
+    helper_result_temp = await Runner.run(helper, input=[*conversation_history],
+      run_config=RunConfig(trace_metadata={"__trace_source__": "agent-builder", "workflow_id": "wf_approvals"}))
+    conversation_history.extend([item.to_input_item() for item in helper_result_temp.new_items])
+    if approval_request("Did that solve it?"):
+      closer_result_temp = await Runner.run(closer, input=[*conversation_history])
+      return {"resolved": True, "text": closer_result_temp.final_output_as(str)}
+    else:
+      escalation_result_temp = await Runner.run(escalation, input=[*conversation_history])
+      return {"resolved": False, "text": escalation_result_temp.final_output_as(str)}
+"""
+
+
+@pytest.mark.parametrize(
+    ("answer", "agent", "reply"),
+    [("Approve", "Closer", "Goodbye!"), ("Reject", "Escalation", "A human will call you.")],
+)
+def test_an_approval_suspends_and_the_answer_takes_its_branch(
+    hosted: Hosted, endpoint: ScriptedEndpoint, answer: str, agent: str, reply: str
+) -> None:
+    secret = publish_code(hosted, APPROVAL_EXPORT)
+    endpoint.script([Say("Try turning it off and on.")], [Say(reply)])
+    first = hosted.events(secret, create("my router is broken"))
+    assert errors(first) == []
+    assert texts(first) == ["Try turning it off and on."]
+    [prompt] = done_items(first, "structured_input")
+    assert prompt["inputs"][0]["question"] == "Did that solve it?"
+    assert [o["value"] for o in prompt["inputs"][0]["options"]] == ["Approve", "Reject"]
+    assert len(endpoint.exchanges) == 1  # the run waits: nothing after the approval ran
+
+    second = hosted.events(secret, structured(thread_id_of(first), prompt["id"], answer))
+    assert errors(second) == []
+    # The helper's answer came from the journal: not asked again, not shown again.
+    assert texts(second) == [reply]
+    assert len(endpoint.exchanges) == 2
+    system = endpoint.exchanges[1].body["messages"][0]["content"]
+    assert system == {"Closer": "Say goodbye.", "Escalation": "Hand over to a human."}[agent]
+    history = json.dumps(endpoint.exchanges[1].body["messages"])
+    assert "my router is broken" in history and "Try turning it off and on." in history
+
+    # Answering again is refused, and runs nothing.
+    third = hosted.post(secret, structured(thread_id_of(first), prompt["id"], answer))
+    assert third.status_code == 409
+    assert len(endpoint.exchanges) == 2
+
+
+TOOL_EXPORT = '''
+from agents import function_tool, Agent, ModelSettings, TResponseInputItem, Runner, RunConfig, trace
+from pydantic import BaseModel
+
+SHIPPING = {"42": "shipped on Monday", "7": "waiting for stock"}
+
+@function_tool
+def lookup_order(order_number: str):
+  """Look an order up by its number."""
+  return f"Order {order_number}: {SHIPPING.get(order_number, 'unknown')}"
+
+desk = Agent(name="Orders desk", instructions="Look the order up first.", model="gpt-4.1",
+  tools=[lookup_order], model_settings=ModelSettings(temperature=1, store=True))
+
+class WorkflowInput(BaseModel):
+  input_as_text: str
+
+async def run_workflow(workflow_input: WorkflowInput):
+  with trace("Orders"):
+    workflow = workflow_input.model_dump()
+    conversation_history: list[TResponseInputItem] = [
+      {"role": "user", "content": [{"type": "input_text", "text": workflow["input_as_text"]}]}
+    ]
+    desk_result_temp = await Runner.run(desk, input=[*conversation_history],
+      run_config=RunConfig(trace_metadata={"__trace_source__": "agent-builder", "workflow_id": "wf_orders"}))
+    return {"output_text": desk_result_temp.final_output_as(str)}
+'''
+
+
+def test_a_function_tool_runs_its_python_body(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+    secret = publish_code(hosted, TOOL_EXPORT, "models:\n  Orders desk: local-small\n")
+    endpoint.script(
+        [CallTool("lookup_order", {"order_number": "42"}, call_id="call_9")],
+        [Say("It shipped on Monday.")],
+    )
+    events = hosted.events(secret, create("where is order 42?"))
+    assert errors(events) == []
+    assert texts(events) == ["It shipped on Monday."]
+    tool_message = endpoint.exchanges[1].body["messages"][-1]
+    assert tool_message == {
+        "role": "tool",
+        "tool_call_id": "call_9",
+        "content": "Order 42: shipped on Monday",
+    }
+    # The models: mapping chose the model; the call showed as a workflow task.
+    assert [e.body["model"] for e in endpoint.exchanges] == ["local-small", "local-small"]
+    [workflow] = done_items(events, "workflow")
+    assert [t["title"] for t in workflow["workflow"]["tasks"]] == ["lookup_order"]
+
+
+def test_a_second_message_sees_the_first_turn(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+    secret = publish_code(hosted, EXPORTS / "support_triage.py")
+    endpoint.script(
+        [Say('{"jailbreak": false, "confidence": 0.1}')],
+        [Say('{"topic": "account", "urgent": true}')],
+        [Say("Open Settings, then Security.")],
+        [Say('{"jailbreak": false, "confidence": 0.1}')],
+        [Say('{"topic": "account", "urgent": true}')],
+        [Say("Then press Reset.")],
+    )
+    first = hosted.events(secret, create("I am locked out of my account"))
+    thread_id = thread_id_of(first)
+    second = hosted.events(secret, add(thread_id, "and then?"))
+    assert errors(second) == []
+    assert texts(second)[-1] == "Then press Reset."
+    triage = [m for m in endpoint.exchanges[4].body["messages"] if m["role"] != "system"]
+    assert triage == [
+        {"role": "user", "content": "I am locked out of my account"},
+        {"role": "assistant", "content": '{"topic": "account", "urgent": true}'},
+        {"role": "assistant", "content": "Open Settings, then Security."},
+        {"role": "user", "content": "and then?"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reference", "files", "message"),
+    [
+        ("missing.py:run_workflow", {}, "code': no such file: missing.py"),
+        (
+            "app.py:start",
+            {"app.py": "async def run_workflow(x):\n  return 1\n"},
+            "app.py: no top-level function 'start'",
+        ),
+        ("../app.py:run_workflow", {}, "../app.py is outside the workflow's folder"),
+        (
+            "app.py:run_workflow",
+            {"app.py": "async def run_workflow(x):\n  return (\n"},
+            "app.py:2: syntax error",
+        ),
+        (
+            "app.py:run_workflow",
+            {"app.py": "def run_workflow(x):\n  return 1\n"},
+            "app.py:1: 'run_workflow' must be 'async def'",
+        ),
+        ("app.py", {}, "write code: <file>.py:<function>"),
+    ],
+)
+def test_bad_code_references_fail_at_load_naming_the_file(
+    tmp_path: Path, reference: str, files: dict[str, str], message: str
+) -> None:
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (tmp_path / "app.py").write_text("async def run_workflow(x):\n  return 1\n")
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    (folder / "wf.yaml").write_text(f"id: wf_x\ncode: {reference}\n")
+    with pytest.raises(WorkflowError) as raised:
+        load_workflow(folder / "wf.yaml")
+    assert message in str(raised.value)
+    assert str(folder / "wf.yaml") in str(raised.value)
+
+
+def test_a_workflow_file_cannot_carry_python(tmp_path: Path) -> None:
+    path = tmp_path / "wf.yaml"
+    path.write_text("id: wf_x\ncode: {file: a.py, function: run_workflow, source: 'import os'}\n")
+    with pytest.raises(WorkflowError, match=r"write code: <file>\.py:<function>"):
+        load_workflow(path)
+
+
+def test_the_id_comes_from_the_export_and_a_draft_follows_its_program(tmp_path: Path) -> None:
+    shutil.copy(EXPORTS / "support_triage.py", tmp_path / "support_triage.py")
+    (tmp_path / "triage.yaml").write_text("code: support_triage.py:run_workflow\n")
+    from chatloom.hosted import WorkflowRepository
+
+    repository = WorkflowRepository(tmp_path)
+    draft = repository.draft(TRIAGE_ID)
+    assert draft.code is not None and "Orders desk" in draft.code.source
+    published = repository.publish(TRIAGE_ID)
+    program = tmp_path / "support_triage.py"
+    program.write_text(program.read_text().replace("Orders desk", "Order desk"))
+    assert "Order desk" in repository.draft(TRIAGE_ID).code.source  # type: ignore[union-attr]
+    # The published version keeps the program it was published with.
+    assert repository.published(TRIAGE_ID, published.version).code.source == draft.code.source  # type: ignore[union-attr]
