@@ -332,3 +332,111 @@ def test_the_id_comes_from_the_export_and_a_draft_follows_its_program(tmp_path: 
     assert "Order desk" in repository.draft(TRIAGE_ID).code.source  # type: ignore[union-attr]
     # The published version keeps the program it was published with.
     assert repository.published(TRIAGE_ID, published.version).code.source == draft.code.source  # type: ignore[union-attr]
+
+
+RESEARCH_EXPORT = '''
+from agents import FileSearchTool, RunContextWrapper, Agent, ModelSettings, TResponseInputItem, Runner, RunConfig, trace
+from openai import AsyncOpenAI
+from types import SimpleNamespace
+from guardrails.runtime import load_config_bundle, instantiate_guardrails, run_guardrails
+from pydantic import BaseModel
+
+file_search = FileSearchTool(vector_store_ids=["vs_handbook"], max_num_results=4)
+client = AsyncOpenAI()
+ctx = SimpleNamespace(guardrail_llm=client)
+intake_config = {"guardrails": [
+  {"name": "Contains PII", "config": {"block": True, "entities": ["EMAIL_ADDRESS"]}}
+]}
+class DrafterContext:
+  def __init__(self, state_topic: str, input_output_text: str):
+    self.state_topic = state_topic
+    self.input_output_text = input_output_text
+def drafter_instructions(run_context: RunContextWrapper[DrafterContext], _agent: Agent[DrafterContext]):
+  state_topic = run_context.context.state_topic
+  input_output_text = run_context.context.input_output_text
+  return f"""Write about {state_topic}. Notes: {input_output_text}"""
+researcher = Agent(name="Researcher", instructions="Find what the handbook says.",
+  model="gpt-4.1-mini", tools=[file_search])
+drafter = Agent(name="Drafter", instructions=drafter_instructions, model="gpt-4.1")
+
+class WorkflowInput(BaseModel):
+  input_as_text: str
+
+async def run_workflow(workflow_input: WorkflowInput):
+  with trace("Research"):
+    workflow = workflow_input.model_dump()
+    results = await run_guardrails(ctx, workflow["input_as_text"], "text/plain",
+      instantiate_guardrails(load_config_bundle(intake_config)), suppress_tripwire=True)
+    if any(r.tripwire_triggered for r in results):
+      return {"blocked_by": results[0].info["guardrail_name"]}
+    conversation_history: list[TResponseInputItem] = [
+      {"role": "user", "content": [{"type": "input_text", "text": workflow["input_as_text"]}]}
+    ]
+    filesearch_result = { "results": [
+      {"id": result.file_id, "filename": result.filename, "score": result.score}
+      for result in (await client.vector_stores.search(vector_store_id="vs_handbook",
+        query=workflow["input_as_text"], max_num_results=3)).data
+    ] }
+    researcher_result_temp = await Runner.run(researcher, input=[*conversation_history],
+      run_config=RunConfig(trace_metadata={"__trace_source__": "agent-builder", "workflow_id": "wf_research"}))
+    conversation_history.extend([item.to_input_item() for item in researcher_result_temp.new_items])
+    drafter_result_temp = await Runner.run(drafter, input=[*conversation_history],
+      context=DrafterContext(state_topic=workflow["input_as_text"],
+        input_output_text=filesearch_result["results"][0]["filename"]))
+    if drafter_result_temp.final_output_as(str) == "fail":
+      raise ValueError("the drafter gave up")
+    return {"answer": drafter_result_temp.final_output_as(str)}
+'''
+
+
+def research_session(hosted: Hosted) -> str:
+    handbook = hosted.repository.folder / "handbook"
+    handbook.mkdir()
+    (handbook / "refunds.md").write_text("Refunds are paid within 14 days of the return.\n")
+    stores = "stores:\n  vs_handbook: {path: handbook}\n"
+    return publish_code(hosted, RESEARCH_EXPORT, stores, name="research")
+
+
+def test_document_search_guardrails_and_instructions_from_context(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    secret = research_session(hosted)
+    endpoint.script(
+        [CallTool("file_search", {"query": "refunds"})],
+        [Say("Refunds take 14 days.")],
+        [Say("You get your money back within 14 days.")],
+    )
+    events = hosted.events(secret, create("how long do refunds take?"))
+    assert errors(events) == []
+    assert texts(events)[-1] == "You get your money back within 14 days."
+    # The agent's file search reached the workflow's documents…
+    assert "14 days of the return" in endpoint.exchanges[1].body["messages"][-1]["content"]
+    # …and so did client.vector_stores.search: its first result named the drafter's notes.
+    system = endpoint.exchanges[2].body["messages"][0]["content"]
+    assert system == "Write about how long do refunds take?. Notes: refunds.md"
+
+    blocked = hosted.events(secret, create("mail me at jane@example.com"))
+    assert errors(blocked) == []
+    assert len(endpoint.exchanges) == 3  # the PII guardrail tripped: no agent ran
+
+
+def test_a_failing_program_shows_its_file_and_line(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    secret = research_session(hosted)
+    endpoint.script([Say("Nothing found.")], [Say("fail")])
+    events = hosted.events(secret, create("refunds?"))
+    [error] = errors(events)
+    line = RESEARCH_EXPORT.split("\n").index('      raise ValueError("the drafter gave up")') + 1
+    assert error["message"] == f"research.py:{line}: ValueError: the drafter gave up"
+
+
+def test_the_cli_validates_a_code_workflow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .test_cli import run
+
+    shutil.copy(EXPORTS / "support_triage.py", tmp_path / "support_triage.py")
+    (tmp_path / "triage.yaml").write_text("code: support_triage.py:run_workflow\n")
+    assert run("workflow", "validate", str(tmp_path)) == 0
+    assert f"ok ({TRIAGE_ID}, runs support_triage.py)" in capsys.readouterr().out
