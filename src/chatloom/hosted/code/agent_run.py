@@ -110,7 +110,10 @@ async def _serve(
     ctx = session.ctx
     wrapper = RunContextWrapper(context=context)
     instructions = await agent.get_system_prompt(wrapper) or DEFAULT_INSTRUCTIONS
-    history = [*session.earlier, *_items(input)]
+    # Earlier turns masked as this run's PII checks chose (as the engine's agents see
+    # them); this turn's input is the program's to scrub, as its guardrails code does.
+    earlier = await ctx.conversation.redact_items(session.earlier)
+    history = [*earlier, *_items(input)]
     schema = output_schema(agent)
     if schema is not None and not schema.is_plain_text():
         try:

@@ -30,7 +30,7 @@ from ..engine.guardrails import GuardrailError, run_checks
 from ..engine.structured import StructuredOutputError
 from ..workflow import model as wf
 from .agent_run import store_for
-from .session import current
+from .session import CodeSession, current
 
 # --- the OpenAI client ---------------------------------------------------------------------
 
@@ -119,12 +119,14 @@ class GuardrailResult:
 
 @dataclass(frozen=True)
 class Guardrail:
+    """A check as ``instantiate_guardrails`` returns it; made a chatloom check when it
+    runs (a store or model it names is looked up in the run's workflow)."""
+
     name: str
-    check: Any  # a chatloom GuardrailCheck
+    config: Mapping[str, Any]
 
 
-def _check(name: str, config: Mapping[str, Any]) -> Any:
-    session = current("instantiate_guardrails")
+def _check(session: CodeSession, name: str, config: Mapping[str, Any]) -> Any:
 
     def model(value: Any) -> str | None:
         return session.model_for(name, value) if value else None
@@ -154,9 +156,7 @@ def _check(name: str, config: Mapping[str, Any]) -> Any:
         return wf.HallucinationCheck(
             type="hallucination", store=store, model=model(config.get("model")), **threshold
         )
-    raise WorkflowRunError(
-        f"Guardrail {name!r} is not supported here (supported: {', '.join(SUPPORTED_GUARDRAILS)})"
-    )
+    raise AssertionError(name)  # instantiate_guardrails let only the supported through
 
 
 SUPPORTED_GUARDRAILS = (
@@ -180,10 +180,12 @@ def instantiate_guardrails(bundle: Mapping[str, Any]) -> list[Guardrail]:
     for entry in bundle.get("guardrails") or []:
         name = str(entry.get("name")) if isinstance(entry, Mapping) else ""
         config = entry.get("config") if isinstance(entry, Mapping) else None
-        try:
-            guardrails.append(Guardrail(name, _check(name, config or {})))
-        except ValidationError as error:
-            raise WorkflowRunError(f"Guardrail {name!r}: {error}") from None
+        if name not in SUPPORTED_GUARDRAILS:
+            raise WorkflowRunError(
+                f"Guardrail {name!r} is not supported here (supported: "
+                f"{', '.join(SUPPORTED_GUARDRAILS)})"
+            )
+        guardrails.append(Guardrail(name, dict(config or {})))
     return guardrails
 
 
@@ -211,12 +213,19 @@ async def run_guardrails(
     text = str(data_to_check)
     for guardrail in guardrails or []:
         session.count_step()
-        recorded = session.journal.replay("guardrail", guardrail.name)
+        name = guardrail.name
+        try:
+            check = _check(session, name, guardrail.config)
+        except ValidationError as error:
+            raise WorkflowRunError(f"Guardrail {name!r}: {error}") from None
+        if isinstance(check, wf.PiiCheck):  # as the engine does: titles are masked too
+            session.ctx.conversation.masks.append(check.entities)
+        recorded = session.journal.replay("guardrail", name)
         if recorded is not None:
             value = dict(recorded.value or {})
         else:
-            value = await _run_one(session, guardrail, text, raise_guardrail_errors)
-            session.journal.record("guardrail", guardrail.name, value)
+            value = await _run_one(session, name, check, text, raise_guardrail_errors)
+            session.journal.record("guardrail", name, value)
         results.append(GuardrailResult(**value))
     if not suppress_tripwire:
         for result in results:
@@ -226,22 +235,20 @@ async def run_guardrails(
 
 
 async def _run_one(
-    session: Any, guardrail: Guardrail, text: str, raise_errors: bool
+    session: CodeSession, name: str, check: Any, text: str, raise_errors: bool
 ) -> dict[str, Any]:
     ctx = session.ctx
-    with session.traced(guardrail.name, "guardrail", {"text": text}) as out:
+    with session.traced(name, "guardrail", {"text": text}) as out:
         try:
-            outcome = await run_checks(ctx.provider, ctx.search, [guardrail.check], text)
+            outcome = await run_checks(ctx.provider, ctx.search, [check], text)
         except (StructuredOutputError, GuardrailError, CustomStreamError) as error:
             if raise_errors:
-                raise WorkflowRunError(
-                    f"Guardrail {guardrail.name!r} could not run: {error}"
-                ) from None
-            info = {"guardrail_name": guardrail.name, "checked_text": text, "error": str(error)}
+                raise WorkflowRunError(f"Guardrail {name!r} could not run: {error}") from None
+            info = {"guardrail_name": name, "checked_text": text, "error": str(error)}
             return {"tripwire_triggered": False, "info": info, "execution_failed": True}
         report: dict[str, Any] = next(iter(outcome.report.values()), {})
         out["output"] = report
-        info = _info(guardrail.name, text, outcome.safe_text, report)
+        info = _info(name, text, outcome.safe_text, report)
         return {"tripwire_triggered": not outcome.passed, "info": info}
 
 
