@@ -311,3 +311,63 @@ def test_an_agents_mcp_call_waits_for_the_users_approval(
             told[-1]
             == 'The user denied the call shop: order_status with {"order": "7"}; it was not made.'
         )
+
+
+# --- against the official MCP Python SDK's server (Streamable HTTP), on loopback -------
+
+
+@pytest.fixture
+def sdk_server() -> Iterator[tuple[list[str], str]]:
+    from mcp.server.mcpserver import MCPServer
+
+    server = MCPServer("warehouse")
+    asked: list[str] = []
+
+    @server.tool()
+    def stock_level(sku: str) -> str:
+        """How many items of a SKU are in stock."""
+        asked.append(sku)
+        return f"{sku}: 12 in stock"
+
+    with serve(server.streamable_http_app(), lifespan="on") as url:
+        yield asked, url + "/mcp"
+
+
+def test_the_mcp_node_and_an_agent_against_the_official_sdk_server(
+    hosted: Hosted, endpoint: ScriptedEndpoint, sdk_server: tuple[list[str], str]
+) -> None:
+    asked, url = sdk_server
+    workflow_id = hosted.publish(
+        f"""
+id: wf_sdk
+start: lookup
+nodes:
+  lookup:
+    type: mcp
+    server_label: warehouse
+    server_url: "{url}"
+    tool: "'stock_level'"
+    arguments: '{{"sku": workflow.input_as_text}}'
+    require_approval: never
+    next: {{on_result: helper}}
+  helper:
+    type: agent
+    instructions: "Node said: {{{{ input.output_text }}}}"
+    tools: [{{type: mcp, server_label: warehouse, server_url: "{url}"}}]
+"""
+    )
+    endpoint.script([CallTool("stock_level", {"sku": "B-2"})], [Say("Both are in stock.")])
+    secret = hosted.session(workflow={"id": workflow_id})["client_secret"]
+    events = hosted.events(secret, create("A-1"))
+    assert asked == ["A-1", "B-2"]  # the node's call, then the agent's
+    assert system_prompt_of(endpoint) == "Node said: A-1: 12 in stock"
+    offered = [tool["function"] for tool in endpoint.exchanges[0].body["tools"]]
+    assert offered[0]["name"] == "stock_level"
+    assert offered[0]["parameters"]["required"] == ["sku"]
+    tool_message = next(m for m in endpoint.exchanges[1].body["messages"] if m["role"] == "tool")
+    assert tool_message["content"] == "B-2: 12 in stock"
+    assert done_items(events, "assistant_message")[0]["content"][0]["text"] == "Both are in stock."
+
+
+def system_prompt_of(endpoint: ScriptedEndpoint) -> str:
+    return str(endpoint.exchanges[0].body["messages"][0]["content"])

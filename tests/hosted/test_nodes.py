@@ -12,6 +12,7 @@ import pytest
 
 from chatloom.agents import OpenAICompatibleProvider
 from chatloom.agents.providers.scripted import Say, ScriptedEndpoint
+from chatloom.hosted import linear_regex
 from chatloom.hosted.documents import DocumentIndex
 from chatloom.hosted.engine.context import Engine, MeteredProvider, RunContext, WorkflowRunError
 from chatloom.hosted.engine.nodes import HANDLERS
@@ -55,6 +56,11 @@ NODES: dict[str, Any] = {
         "next": {"on_pass": "big", "on_fail": "none"},
     },
     "block_unwired": {"type": "guardrails", "checks": [{"type": "pii", "block": True}]},
+    "mask_or_error": {
+        "type": "guardrails",
+        "checks": [{"type": "pii"}],
+        "next": {"on_pass": "big", "on_error": "none"},
+    },
     "ask": {"type": "user_approval", "message": "Refund {{ input.n }}?", "prompt": "widget"},
     "sort": {
         "type": "classify",
@@ -173,6 +179,15 @@ async def test_guardrails_block_to_the_fail_port_or_fail_the_run(ctx: RunContext
     assert outcome.value["guardrails"]["pii"]["detected_counts"] == {"CREDIT_CARD": 1}
     with pytest.raises(WorkflowRunError, match="did not pass"):
         await run_node(ctx, "block_unwired", None)
+
+
+async def test_a_text_too_long_to_scan_goes_to_the_error_port(ctx: RunContext) -> None:
+    ctx.input_text = "a." * (linear_regex.MAX_TEXT_LENGTH // 2 + 1)
+    _, outcome = await run_node(ctx, "mask_or_error", None)
+    assert isinstance(outcome, Continue) and outcome.port == "on_error"
+    assert outcome.value["error"] == (
+        f"PII check: text longer than {linear_regex.MAX_TEXT_LENGTH} characters cannot be matched"
+    )
 
 
 async def test_user_approval_shows_the_card_and_suspends_on_it(ctx: RunContext) -> None:

@@ -90,3 +90,27 @@ def test_nested_loops_in_a_widget_template(hosted: Hosted, endpoint: ScriptedEnd
     events = events_of(hosted, TEMPLATE, "show me")
     [error] = [e for e in events if e["type"] == "error"]
     assert "could not render its widget: the template ran longer than" in error["message"]
+
+
+SCHEMA = """
+id: wf_schema
+start: extract
+nodes:
+  extract:
+    type: agent
+    output:
+      type: json_schema
+      schema: {type: object, properties: {s: {type: string, pattern: "^(a|aa)+$"}}, required: [s]}
+"""
+
+
+def test_a_backtracking_pattern_in_an_output_schema(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    reply = '{"s": "' + "a" * 100_000 + '!"}'  # exponential for Python's re
+    endpoint.script([Say(reply)], [Say(reply)])
+    events = events_of(hosted, SCHEMA, "extract")
+    [error] = [e for e in events if e["type"] == "error"]
+    assert (
+        "did not get valid JSON: The JSON does not match the schema: $.s: 'aaaa" in error["message"]
+    )

@@ -75,6 +75,12 @@ def test_a_failed_step_is_traced_with_its_error_and_state_is_rolled_back(
     # The failed run's visit count was not committed: the next run counts 2, not 3.
     hosted.events(secret, add(thread_id, "again"))
     assert runs(hosted, thread_id)[0]["steps"][-1]["output"] == {"visits": 2}
+    # Traces per thread item: the run the "boom" message started.
+    boom = next(e["item"]["id"] for e in failed if e["type"] == "thread.item.done")
+    with hosted.admin() as client:
+        response = client.get(f"/v1/chatkit/threads/{thread_id}/runs", params={"item_id": boom})
+    [only] = response.json()["data"]
+    assert (only["item_id"], only["status"]) == (boom, "failed")
 
 
 def test_big_values_are_cut_in_the_trace(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:

@@ -120,7 +120,7 @@ def trace(args: argparse.Namespace) -> int:
     try:
         response = httpx.get(
             url,
-            params={"limit": args.limit},
+            params={"limit": args.limit, **({"item_id": args.item} if args.item else {})},
             headers={"Authorization": f"Bearer {keys[0]}", "OpenAI-Beta": "chatkit_beta=v1"},
             timeout=30,
         )
@@ -245,6 +245,7 @@ def add_commands(commands: Any) -> None:
         "--admin-key-env", default="CHATLOOM_ADMIN_KEY", help="variable holding an admin key"
     )
     traced.add_argument("--limit", type=int, default=20, help="how many runs (newest)")
+    traced.add_argument("--item", help="only the runs this thread item started")
     traced.add_argument("--json", action="store_true", help="print the traces as JSON")
     traced.set_defaults(run=trace)
 

@@ -86,6 +86,7 @@ class ListQuery(BaseModel):
 
 class RunListQuery(ListQuery):
     limit: int = Field(default=20, ge=1, le=MAX_RUNS_PER_THREAD)
+    item_id: str | None = Field(default=None, min_length=1, max_length=256)
 
 
 class ThreadListQuery(ListQuery):
@@ -293,7 +294,7 @@ class HostedAPI:
         thread_id = request.path_params["thread_id"]
         query: RunListQuery = _query(RunListQuery, request)
         await self._owner(thread_id)
-        runs = await self.traces.list(thread_id, query.limit)
+        runs = await self.traces.list(thread_id, query.limit, query.item_id)
         return JSONResponse(list_object(runs, has_more=False))
 
     async def list_items(self, request: Request) -> Response:

@@ -47,21 +47,26 @@ class _Exit:
     """Holds the outcome that a stream of events and one outcome ends with."""
 
     def __init__(self) -> None:
-        self.outcome: Outcome | None = None
+        self._outcome: Outcome | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        assert self._outcome is not None  # events() refuses a stream without one
+        return self._outcome
 
     async def events(
         self, source: AsyncIterator[Emitted], node_id: str
     ) -> AsyncIterator[ThreadStreamEvent]:
         async for item in source:
             if isinstance(item, Outcome):
-                if self.outcome is not None:
+                if self._outcome is not None:
                     raise WorkflowRunError(f"Workflow node '{node_id}' gave two outcomes.")
-                self.outcome = item
-            elif self.outcome is not None:
+                self._outcome = item
+            elif self._outcome is not None:
                 raise WorkflowRunError(f"Workflow node '{node_id}' went on after its outcome.")
             else:
                 yield item
-        if self.outcome is None:
+        if self._outcome is None:
             raise WorkflowRunError(f"Workflow node '{node_id}' ended without an outcome.")
 
 
@@ -179,7 +184,7 @@ class WorkflowRun:
                 async for event in exit.events(loop, node_id):
                     yield event
                 if not isinstance(exit.outcome, BranchDone):
-                    yield exit.outcome  # type: ignore[misc]
+                    yield exit.outcome
                     return
                 node_id, value = node.next, exit.outcome.value
                 continue
@@ -197,7 +202,7 @@ class WorkflowRun:
                 yield Waits(Suspended(outcome.kind, node_id, list(frames), kept, outcome.item_id))
                 return
             else:
-                yield outcome  # type: ignore[misc]
+                yield outcome
                 return
         yield BranchDone(value)
 
@@ -255,7 +260,7 @@ class WorkflowRun:
             async for event in exit.events(body, loop_id):
                 yield event
             if not isinstance(exit.outcome, BranchDone):
-                yield exit.outcome  # type: ignore[misc]
+                yield exit.outcome
                 return
             value = exit.outcome.value
         yield BranchDone(value)
@@ -283,14 +288,14 @@ class WorkflowRun:
         async for event in inner.events(body, loop_id):
             yield event
         if not isinstance(inner.outcome, BranchDone):
-            yield inner.outcome  # type: ignore[misc]
+            yield inner.outcome
             return
         rest = _Exit()
         more = self._loop(nodes, loop_id, loop, inner.outcome.value, frames[:depth], iteration + 1)
         async for event in rest.events(more, loop_id):
             yield event
         if not isinstance(rest.outcome, BranchDone):
-            yield rest.outcome  # type: ignore[misc]
+            yield rest.outcome
             return
         async for item in self._walk(nodes, loop.next, rest.outcome.value, frames[:depth]):
             yield item

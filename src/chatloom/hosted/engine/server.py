@@ -32,7 +32,7 @@ from ..workflow.repository import WorkflowRepository
 from .approvals import APPROVAL_ACTION, answered_card
 from .context import Engine
 from .run import WorkflowRun
-from .state import RunRecord, ThreadBusy
+from .state import RunRecord, StateConflict, ThreadBusy
 from .trace import RunTrace
 
 Turn = Callable[[WorkflowRun, RunRecord], AsyncIterator[ThreadStreamEvent]]
@@ -103,6 +103,11 @@ class WorkflowServer(ChatKitServer[Any]):
                     slot.save(run.result)
         except ThreadBusy as error:
             raise CustomStreamError(f"{error}; try again in a moment.") from None
+        except StateConflict:
+            raise CustomStreamError(
+                "This conversation changed while the answer was being made; nothing was "
+                "saved from it. Try again."
+            ) from None
         finally:
             if trace.steps:
                 await self.engine.traces.add(trace)

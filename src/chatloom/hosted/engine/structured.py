@@ -9,12 +9,14 @@ schema with a single string field, that text is taken as the field's value.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from ...agents.providers.base import ModelProvider, ModelRequest, TextDelta
 from ..schemas import SchemaRefused, schema_problems
+from .offload import OverBudget, off_loop
 
 
 class StructuredOutputError(Exception):
@@ -96,9 +98,9 @@ async def ask_json(
                 return {field: text.strip()}, text
             problem = "The reply was not JSON."
         else:
-            try:
-                problems = schema_problems(value, schema)
-            except SchemaRefused as error:
+            try:  # off the event loop: the value is the model's, as big as it made it
+                problems = await off_loop(functools.partial(schema_problems, value, schema))
+            except (SchemaRefused, OverBudget) as error:
                 raise StructuredOutputError(f"the schema cannot be used: {error}") from None
             if not problems:
                 return value, text

@@ -27,6 +27,9 @@ Status = Literal["running", "completed", "suspended", "stopped", "failed"]
 
 def bounded(value: Any) -> Any:
     """``value`` as JSON, or a preview of it when its JSON is longer than the cap."""
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:  # no need to copy it all
+        text = json.dumps(value[: MAX_VALUE_CHARS + 1], ensure_ascii=False)
+        return {"truncated": True, "chars": len(value) + 2, "preview": text[:MAX_VALUE_CHARS]}
     text = json.dumps(value, ensure_ascii=False, default=str)
     if len(text) <= MAX_VALUE_CHARS:
         return json.loads(text)
@@ -90,8 +93,10 @@ class RunTrace:
 class TraceStore(Protocol):
     async def add(self, trace: RunTrace) -> None: ...
 
-    async def list(self, thread_id: str, limit: int = 20) -> list[dict[str, Any]]:
-        """The thread's traces, newest first, as JSON objects."""
+    async def list(
+        self, thread_id: str, limit: int = 20, item_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The thread's traces (of the runs ``item_id`` started, if given), newest first."""
         ...
 
     async def delete(self, thread_id: str) -> None: ...
@@ -130,11 +135,14 @@ class SQLiteTraceStore:
 
         await self.database.run(write)
 
-    async def list(self, thread_id: str, limit: int = 20) -> list[dict[str, Any]]:
+    async def list(
+        self, thread_id: str, limit: int = 20, item_id: str | None = None
+    ) -> list[dict[str, Any]]:
         rows = await self.database.run(
             lambda db: db.execute(
-                "SELECT trace FROM workflow_runs WHERE thread_id = ? ORDER BY seq DESC LIMIT ?",
-                (thread_id, limit),
+                "SELECT trace FROM workflow_runs WHERE thread_id = ?"
+                " AND (? IS NULL OR item_id = ?) ORDER BY seq DESC LIMIT ?",
+                (thread_id, item_id, item_id, limit),
             ).fetchall()
         )
         return [json.loads(row[0]) for row in rows]
