@@ -440,3 +440,49 @@ def test_the_cli_validates_a_code_workflow(
     (tmp_path / "triage.yaml").write_text("code: support_triage.py:run_workflow\n")
     assert run("workflow", "validate", str(tmp_path)) == 0
     assert f"ok ({TRIAGE_ID}, runs support_triage.py)" in capsys.readouterr().out
+
+
+DRIFTING_EXPORT = """
+from agents import Agent, Runner
+
+calls = {"n": 0}
+first = Agent(name="First", instructions="One.", model="gpt-4.1")
+second = Agent(name="Second", instructions="Two.", model="gpt-4.1")
+
+def approval_request(message: str):
+  return True
+
+async def run_workflow(workflow_input):
+  calls["n"] += 1  # module state: a second run of the program takes another path
+  agent = first if calls["n"] % 2 else second
+  await Runner.run(agent, input=workflow_input["input_as_text"])
+  if approval_request("Go on?"):
+    return {"done": True}
+"""
+
+
+def test_a_program_that_drifts_on_replay_stops_with_a_clear_error(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    secret = publish_code(hosted, DRIFTING_EXPORT, "id: wf_drifting\n")
+    endpoint.script([Say("One.")])
+    first = hosted.events(secret, create("hello"))
+    [prompt] = done_items(first, "structured_input")
+    second = hosted.events(secret, structured(thread_id_of(first), prompt["id"], "Approve"))
+    [error] = errors(second)
+    assert "took another step when it ran again" in error["message"]
+    assert "'Second'" in error["message"] and "'First' was recorded" in error["message"]
+    assert len(endpoint.exchanges) == 1
+
+
+def test_the_journal_is_bounded() -> None:
+    from chatloom.hosted.code.journal import MAX_ENTRIES, Journal
+    from chatloom.hosted.engine import WorkflowRunError
+
+    journal = Journal()
+    for index in range(MAX_ENTRIES):
+        journal.record("agent", f"a{index}", {"messages": ["ok"]})
+    with pytest.raises(WorkflowRunError, match="more steps than can be replayed"):
+        journal.record("agent", "one more", {})
+    with pytest.raises(WorkflowRunError, match="more steps than can be replayed"):
+        Journal().record("search", "big", ["x" * 1_000_001])
