@@ -20,6 +20,7 @@ from chatloom.hosted.workflow import WorkflowError, load_workflow
 
 from .conftest import Hosted, add, create, done_items, structured, thread_id_of
 from .test_code_import import imported
+from .test_traces import runs
 
 EXPORTS = Path(__file__).parent / "exports"
 TRIAGE_ID = "wf_6a1f00c0ffee00000000000000000000000000000000support"
@@ -192,6 +193,12 @@ def test_an_approval_suspends_and_the_answer_takes_its_branch(
     assert system == {"Closer": "Say goodbye.", "Escalation": "Hand over to a human."}[agent]
     history = json.dumps(endpoint.exchanges[1].body["messages"])
     assert "my router is broken" in history and "Try turning it off and on." in history
+
+    # Each request's run is traced: the replayed helper is not a step of the second.
+    latest, earlier = runs(hosted, thread_id_of(first))
+    assert (earlier["status"], [s["node"] for s in earlier["steps"]]) == ("suspended", ["Helper"])
+    assert (latest["status"], [s["node"] for s in latest["steps"]]) == ("completed", [agent])
+    assert latest["steps"][0]["output"] == reply
 
     # Answering again is refused, and runs nothing.
     third = hosted.post(secret, structured(thread_id_of(first), prompt["id"], answer))
