@@ -26,6 +26,7 @@ from chatloom.agents.providers.scripted import Say, ScriptedEndpoint
 from chatloom.hosted import WorkflowRepository, create_hosted_app
 from chatloom.hosted.workflow.code_import import import_python_export
 from tests.live_server import serve
+from tests.polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -266,7 +267,10 @@ def test_the_code_export_itself_streams_and_its_approval_is_answered_in_the_page
     )
     chat = open_chat(page, starter)
     send(page, "where is order 42?")
-    expect(chat.locator(".ck-assistant").last).to_contain_text("Order 42 ships tomorrow.")
+    # The first message may wait for the program's load (the Agents SDK's import).
+    expect(chat.locator(".ck-assistant").last).to_contain_text(
+        "Order 42 ships tomorrow.", timeout=60_000
+    )
     form = chat.locator(".ck-structured")
     expect(form.get_by_text("Did that solve it?")).to_be_visible()
 
@@ -276,8 +280,14 @@ def test_the_code_export_itself_streams_and_its_approval_is_answered_in_the_page
     assert len(starter.model.exchanges) == 3  # replayed from the journal: no model call
     with starter.admin() as admin:
         [thread] = admin.get("/v1/chatkit/threads", params={"user": "visitor-1"}).json()["data"]
-        runs = admin.get(f"/v1/chatkit/threads/{thread['id']}/runs").json()["data"]
+
+        def both_runs() -> list[dict[str, Any]]:
+            runs = admin.get(f"/v1/chatkit/threads/{thread['id']}/runs").json()["data"]
+            return list(runs) if len(runs) == 2 else []
+
+        runs = eventually(both_runs, what="the answer's run is recorded")
     assert [run["status"] for run in runs] == ["completed", "suspended"]  # newest first
+    assert runs[0]["steps"][0]["output"] == {"approved": True}
     assert [step["node"] for step in runs[1]["steps"]] == [
         "Jailbreak",
         "Contains PII",

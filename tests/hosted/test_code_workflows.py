@@ -197,8 +197,10 @@ def test_an_approval_suspends_and_the_answer_takes_its_branch(
     # Each request's run is traced: the replayed helper is not a step of the second.
     latest, earlier = runs(hosted, thread_id_of(first))
     assert (earlier["status"], [s["node"] for s in earlier["steps"]]) == ("suspended", ["Helper"])
-    assert (latest["status"], [s["node"] for s in latest["steps"]]) == ("completed", [agent])
-    assert latest["steps"][0]["output"] == reply
+    steps = [s["node"] for s in latest["steps"]]
+    assert (latest["status"], steps) == ("completed", ["approval_request", agent])
+    assert latest["steps"][0]["output"] == {"approved": answer == "Approve"}
+    assert latest["steps"][1]["output"] == reply
 
     # Answering again is refused, and runs nothing.
     third = hosted.post(secret, structured(thread_id_of(first), prompt["id"], answer))

@@ -33,9 +33,7 @@ from pydantic import BaseModel
 from ...logger import logger
 from ..engine.context import WorkflowRunError
 from ..workflow.model import CodeEntry
-from .agent_run import CodeRunner
 from .session import Suspension, current
-from .shims import AsyncOpenAIStandIn, guardrails_runtime, no_trace
 
 MAX_CACHED = 32
 
@@ -58,9 +56,14 @@ def _has_real_guardrails() -> bool:
 
 
 def _scoped_import() -> Callable[..., Any]:
+    # The Agents SDK takes seconds to import on a busy host: this runs in a worker
+    # thread (see load_program), never on the event loop, and so do these imports.
     import openai
 
     import agents
+
+    from .agent_run import CodeRunner
+    from .shims import AsyncOpenAIStandIn, guardrails_runtime, no_trace
 
     proxies: dict[str, types.ModuleType] = {
         "agents": _proxy(agents, {"Runner": CodeRunner, "trace": no_trace}),
@@ -192,4 +195,22 @@ async def load_program(entry: CodeEntry) -> Program:
         return program
 
 
-__all__ = ["Program", "load_program"]
+_preloading: set[asyncio.Task[Program]] = set()
+
+
+def preload(entry: CodeEntry) -> None:
+    """Start loading ``entry``'s program now (a session was just created for it), so the
+    first message does not wait for the Agents SDK's import (seconds on a busy host).
+    A failure is logged here and shown to the user on their first message."""
+    task = asyncio.get_running_loop().create_task(load_program(entry))
+    _preloading.add(task)
+
+    def done(task: asyncio.Task[Program]) -> None:
+        _preloading.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: load_program has logged it
+
+    task.add_done_callback(done)
+
+
+__all__ = ["Program", "load_program", "preload"]

@@ -60,7 +60,11 @@ class CodeRun(WorkflowRun):
         saved = suspended.input if suspended is not None else None
         if suspended is None or suspended.kind != "approval" or not isinstance(saved, dict):
             raise WorkflowRunError("Nothing is waiting for an answer here.")
-        decision = {"kind": "approval", "key": saved["asking"], "value": port == "on_approve"}
+        approved = port == "on_approve"
+        step = self.trace.begin(suspended.node, "user_approval", {"message": saved["asking"]})
+        if step is not None:  # the answer is this run's first step
+            step.outcome, step.output = "continue", {"approved": approved}
+        decision = {"kind": "approval", "key": saved["asking"], "value": approved}
         return self._run(self._program(saved["input_as_text"], [*saved["journal"], decision]))
 
     def approves(self, item: Any) -> bool:
