@@ -20,6 +20,10 @@ from chatloom.hosted.workflow import WorkflowError, load_workflow
 
 from .conftest import Hosted, add, create, done_items, structured, thread_id_of
 from .test_code_import import imported
+from .test_mcp import (
+    McpServer,
+    mcp,  # noqa: F401  (the fixture: a scripted MCP server on loopback)
+)
 from .test_traces import runs
 
 EXPORTS = Path(__file__).parent / "exports"
@@ -495,3 +499,48 @@ def test_the_journal_is_bounded() -> None:
         journal.record("agent", "one more", {})
     with pytest.raises(WorkflowRunError, match="more steps than can be replayed"):
         Journal().record("search", "big", ["x" * 1_000_001])
+
+
+MCP_EXPORT = """
+from agents import HostedMCPTool, WebSearchTool, Agent, Runner
+
+mcp = HostedMCPTool(tool_config={
+  "type": "mcp",
+  "server_label": "shop",
+  "allowed_tools": ["order_status"],
+  "require_approval": "%(approval)s",
+  "server_url": "%(url)s"
+})
+web_search_preview = WebSearchTool(search_context_size="medium")
+helper = Agent(name="Helper", instructions="Use the shop tools.", model="gpt-4.1",
+  tools=[mcp, web_search_preview])
+
+async def run_workflow(workflow_input):
+  result = await Runner.run(helper, input=workflow_input["input_as_text"])
+  return {"output_text": result.final_output_as(str)}
+"""
+
+
+def test_a_hosted_mcp_tool_reaches_the_server_through_chatloom(
+    hosted: Hosted, endpoint: ScriptedEndpoint, request: pytest.FixtureRequest
+) -> None:
+    server, url = request.getfixturevalue("mcp")
+    assert isinstance(server, McpServer)
+    secret = publish_code(hosted, MCP_EXPORT % {"url": url, "approval": "never"}, "id: wf_mcp\n")
+    endpoint.script([CallTool("order_status", {"order": "7"})], [Say("It ships tomorrow.")])
+    events = hosted.events(secret, create("where is order 7?"))
+    assert errors(events) == []
+    # allowed_tools holds; web search has no equivalent and is left out (a logged warning).
+    assert [t["function"]["name"] for t in endpoint.exchanges[0].body["tools"]] == ["order_status"]
+    assert server.calls == [{"name": "order_status", "arguments": {"order": "7"}}]
+    assert texts(events) == ["It ships tomorrow."]
+
+
+def test_an_mcp_tool_that_asks_for_approval_is_refused_clearly(
+    hosted: Hosted, endpoint: ScriptedEndpoint, request: pytest.FixtureRequest
+) -> None:
+    _, url = request.getfixturevalue("mcp")
+    secret = publish_code(hosted, MCP_EXPORT % {"url": url, "approval": "always"}, "id: wf_mcp\n")
+    [error] = errors(hosted.events(secret, create("where is order 7?")))
+    assert "asks for approval of its calls" in error["message"]
+    assert endpoint.exchanges == []
