@@ -9,7 +9,6 @@ so ``item.to_input_item()`` gives Responses input items), ``to_input_list()``,
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,14 +96,9 @@ def run_result(agent: SdkAgent[Any], input: str | list[Any], answer: AgentAnswer
     return CodeRunResult(input=input, final_output=final, new_items=items, last_agent=agent)
 
 
-def as_json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 __all__ = [
     "AgentAnswer",
     "CodeRunResult",
-    "as_json_text",
     "message_item",
     "output_schema",
     "run_result",
