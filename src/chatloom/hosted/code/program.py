@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import hashlib
+import importlib
 import importlib.util
 import inspect
 import sys
@@ -65,8 +66,10 @@ def _scoped_import() -> Callable[..., Any]:
     from .agent_run import CodeRunner
     from .shims import AsyncOpenAIStandIn, guardrails_runtime, no_trace
 
+    run = _proxy(importlib.import_module("agents.run"), {"Runner": CodeRunner})
     proxies: dict[str, types.ModuleType] = {
-        "agents": _proxy(agents, {"Runner": CodeRunner, "trace": no_trace}),
+        "agents": _proxy(agents, {"Runner": CodeRunner, "trace": no_trace, "run": run}),
+        "agents.run": run,  # from agents.run import Runner
         "openai": _proxy(openai, {"AsyncOpenAI": AsyncOpenAIStandIn}),
     }
     if not _has_real_guardrails():
