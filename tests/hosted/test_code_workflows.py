@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint
+from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint, Think
 from chatloom.hosted.workflow import WorkflowError, load_workflow
 
 from .conftest import Hosted, add, create, done_items, structured, thread_id_of
@@ -106,14 +106,24 @@ def test_the_export_runs_unchanged_with_the_same_calls_as_its_import(
     assert code_prompt["inputs"] == yaml_prompt["inputs"]  # the same question, same options
 
 
-def test_replies_stream_token_by_token(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+def test_replies_stream_token_by_token_and_reasoning_shows_as_thoughts(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
     secret = publish_code(hosted, EXPORTS / "support_triage.py")
     endpoint.script(
         [Say('{"jailbreak": false, "confidence": 0.1}')],
         [Say('{"topic": "account", "urgent": true}')],
-        [Say("Open Settings, then Security, then Reset.", chunk_size=5)],
+        [
+            Think("The customer is locked out."),
+            Say("Open Settings, then Security, then Reset.", chunk_size=5),
+        ],
     )
     events = hosted.events(secret, create("I am locked out of my account"))
+    # The account desk (a reasoning model, effort low) thinks aloud: a thought task.
+    assert endpoint.exchanges[2].body["reasoning_effort"] == "low"
+    [thinking] = done_items(events, "workflow")
+    assert thinking["workflow"]["tasks"][0]["type"] == "thought"
+    assert thinking["workflow"]["tasks"][0]["content"] == "The customer is locked out."
     [answer] = [m for m in done_items(events, "assistant_message") if "Settings" in json.dumps(m)]
     deltas = [
         e["update"]["delta"]
