@@ -12,13 +12,15 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
-from chatloom.agents.providers.scripted import CallTool, Say, ScriptedEndpoint, Think
+from chatloom.agents.providers.scripted import CallTool, Pause, Say, ScriptedEndpoint, Think
 from chatloom.hosted.workflow import WorkflowError, load_workflow
 
-from .conftest import Hosted, add, create, done_items, structured, thread_id_of
+from ..polling import eventually
+from .conftest import BETA, Hosted, add, create, done_items, structured, thread_id_of
 from .test_code_import import imported
 from .test_mcp import (
     McpServer,
@@ -554,3 +556,22 @@ def test_an_mcp_tool_that_asks_for_approval_is_refused_clearly(
     [error] = errors(hosted.events(secret, create("where is order 7?")))
     assert "asks for approval of its calls" in error["message"]
     assert endpoint.exchanges == []
+
+
+def test_a_client_going_away_stops_the_program_and_its_model_call(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    secret = publish_code(hosted, TOOL_EXPORT)
+    endpoint.script([Say("Looking"), Pause(30), Say(" never sent")])
+    headers = {"Authorization": f"Bearer {secret}", **BETA}
+    with httpx.Client(base_url=hosted.url, timeout=30) as client:
+        body = create("where is order 42?")
+        with client.stream("POST", "/v1/chatkit/conversation", json=body, headers=headers) as r:
+            lines = (line for line in r.iter_lines() if line.startswith("data: "))
+            while "text_delta" not in next(lines):
+                pass
+    exchange = endpoint.exchanges[0]
+    eventually(lambda: exchange.disconnected_at is not None, what="the model call is closed")
+    assert not exchange.finished
+    with httpx.Client(base_url=hosted.url) as client:  # and the server goes on serving
+        assert client.get("/healthz").status_code == 200
