@@ -575,3 +575,45 @@ def test_a_client_going_away_stops_the_program_and_its_model_call(
     assert not exchange.finished
     with httpx.Client(base_url=hosted.url) as client:  # and the server goes on serving
         assert client.get("/healthz").status_code == 200
+
+
+UNSUPPORTED = """
+from agents import Agent, Runner
+from openai import AsyncOpenAI
+from guardrails.runtime import load_config_bundle, instantiate_guardrails
+
+client = AsyncOpenAI()
+expert = Agent(name="Expert", instructions="Know things.")
+front = Agent(name="Front", instructions="Route.", handoffs=[expert])
+
+async def run_workflow(workflow_input):
+  %s
+"""
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("await Runner.run(front, input='hi')", "Agent 'Front': handoffs are not supported"),
+        (
+            "Runner.run_streamed(expert, input='hi')",
+            "NotImplementedError: Runner.run_streamed is not supported",
+        ),
+        (
+            "instantiate_guardrails(load_config_bundle("
+            "{'guardrails': [{'name': 'Prompt Injection Detection', 'config': {}}]}))",
+            "Guardrail 'Prompt Injection Detection' is not supported here",
+        ),
+        (
+            "await client.responses.create(model='gpt-5', input='hi')",
+            "NotImplementedError: client.responses: chatloom's stand-in for AsyncOpenAI serves",
+        ),
+    ],
+)
+def test_unsupported_constructs_are_clear_errors(
+    hosted: Hosted, endpoint: ScriptedEndpoint, statement: str, message: str
+) -> None:
+    secret = publish_code(hosted, UNSUPPORTED % statement, "id: wf_unsupported\n")
+    [error] = errors(hosted.events(secret, create("hi")))
+    assert error["message"].startswith(f"app.py:11: {message}")  # the program's line
+    assert endpoint.exchanges == []

@@ -108,6 +108,19 @@ async def _serve(
     session: CodeSession, agent: SdkAgent[Any], input: str | list[Any], context: Any
 ) -> AgentAnswer:
     ctx = session.ctx
+    unsupported = [
+        what
+        for what, present in (
+            ("handoffs", agent.handoffs),
+            ("input_guardrails", agent.input_guardrails),
+            ("output_guardrails", agent.output_guardrails),
+        )
+        if present
+    ]
+    if unsupported:  # running the agent without them would change what it does
+        raise WorkflowRunError(
+            f"Agent '{agent.name}': {', '.join(unsupported)} are not supported in code workflows"
+        )
     wrapper = RunContextWrapper(context=context)
     instructions = await agent.get_system_prompt(wrapper) or DEFAULT_INSTRUCTIONS
     # Earlier turns masked as this run's PII checks chose (as the engine's agents see

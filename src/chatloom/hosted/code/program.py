@@ -140,14 +140,18 @@ class Program:
             return annotation.model_validate({"input_as_text": text})
         return {"input_as_text": text}
 
-    def describe(self, error: BaseException) -> str:
-        """The error, at the last line of the program it passed through."""
-        where = self.entry.file
+    def where(self, error: BaseException) -> str:
+        """The last line of the program ``error`` passed through (``file:line``)."""
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
             if frame.filename == self.entry.file:
-                where = f"{self.entry.file}:{frame.lineno}"
-                break
-        return f"{where}: {type(error).__name__}: {error}"
+                return f"{self.entry.file}:{frame.lineno}"
+        return self.entry.file
+
+    def describe(self, error: BaseException) -> str:
+        """The error, where the program was when it happened."""
+        if isinstance(error, WorkflowRunError):  # chatloom's own words: said as they are
+            return f"{self.where(error)}: {error.message}"
+        return f"{self.where(error)}: {type(error).__name__}: {error}"
 
 
 _programs: dict[str, Program] = {}

@@ -112,8 +112,8 @@ class CodeRun(WorkflowRun):
             yield Waits(Suspended("approval", asked.function, [], saved, prompt.item.id))
         except Stopped as stopped:
             yield Stop(str(stopped) or "the model failed")
-        except WorkflowRunError:
-            raise
+        except WorkflowRunError as error:
+            raise WorkflowRunError(program.describe(error)) from None
         except Exception as error:
             logger.exception("The workflow's program failed")
             raise WorkflowRunError(program.describe(error)) from None
