@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from chatloom.agents.providers.scripted import CallTool, Pause, Say, ScriptedEndpoint, Think
+from chatloom.hosted.code.session import MAX_STEPS
 from chatloom.hosted.workflow import WorkflowError, load_workflow
 
 from ..polling import eventually
@@ -617,3 +618,24 @@ def test_unsupported_constructs_are_clear_errors(
     [error] = errors(hosted.events(secret, create("hi")))
     assert error["message"].startswith(f"app.py:11: {message}")  # the program's line
     assert endpoint.exchanges == []
+
+
+LOOPING = """
+from agents import Agent, Runner
+
+again = Agent(name="Again", instructions="Once more.")
+
+async def run_workflow(workflow_input):
+  while True:
+    await Runner.run(again, input="more")
+"""
+
+
+def test_a_program_looping_on_agents_is_stopped(hosted: Hosted, endpoint: ScriptedEndpoint) -> None:
+    secret = publish_code(hosted, LOOPING, "id: wf_looping\n")
+    endpoint.script(*([Say("ok")] for _ in range(MAX_STEPS + 1)))
+    [error] = errors(hosted.events(secret, create("go")))
+    assert (
+        error["message"] == f"app.py:8: The program took more than {MAX_STEPS} steps in one turn."
+    )
+    assert len(endpoint.exchanges) == MAX_STEPS

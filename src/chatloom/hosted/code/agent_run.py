@@ -56,10 +56,10 @@ class CodeRunner:
         cls, starting_agent: SdkAgent[Any], input: str | list[Any], **options: Any
     ) -> CodeRunResult:
         session = current("Runner.run")
-        session.count_step()
         recorded = session.journal.replay("agent", starting_agent.name)
         if recorded is not None:
             return run_result(starting_agent, input, AgentAnswer.from_json(recorded.value))
+        session.count_step()
         with session.traced(starting_agent.name, "agent", {"input": _items(input)}) as out:
             answer = await _serve(session, starting_agent, input, options.get("context"))
             out["output"] = answer.structured or (answer.messages[-1] if answer.messages else "")

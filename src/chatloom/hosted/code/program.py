@@ -104,7 +104,6 @@ def _approval(function: str, original: Callable[..., Any]) -> Callable[..., Any]
 
     def decide(message: Any = "Do you approve?", *args: Any, **kwargs: Any) -> bool:
         session = current(function)
-        session.count_step()
         text = str(message)
         recorded = session.journal.replay("approval", text)
         if recorded is None:

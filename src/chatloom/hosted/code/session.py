@@ -21,7 +21,7 @@ from ..engine.context import RunContext, WorkflowRunError
 from ..engine.trace import RunTrace, bounded
 from .journal import Journal
 
-MAX_STEPS = 100  # agent runs, guardrail checks, searches and approvals in one request
+MAX_STEPS = 100  # live agent runs, guardrail checks and searches in one request
 
 
 class Suspension(BaseException):
@@ -52,6 +52,7 @@ class CodeSession:
         self.events.put_nowait(event)
 
     def count_step(self) -> None:
+        """One more live step (replayed ones cost nothing and the journal bounds them)."""
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise WorkflowRunError(f"The program took more than {MAX_STEPS} steps in one turn.")

@@ -45,7 +45,6 @@ class _VectorStores:
         **ignored: Any,
     ) -> SimpleNamespace:
         session = current("client.vector_stores.search")
-        session.count_step()
         text = query if isinstance(query, str) else " ".join(query)
         limit = max(1, min(int(max_num_results), 50))
         key = f"{vector_store_id}:{limit}:{text}"
@@ -53,6 +52,7 @@ class _VectorStores:
         if recorded is not None:
             found = list(recorded.value or [])
         else:
+            session.count_step()
             store = store_for(session, vector_store_id)
             with session.traced(vector_store_id, "file_search", {"query": text}) as out:
                 results = await session.ctx.search(store, text, limit)
@@ -212,7 +212,6 @@ async def run_guardrails(
     results: list[GuardrailResult] = []
     text = str(data_to_check)
     for guardrail in guardrails or []:
-        session.count_step()
         name = guardrail.name
         try:
             check = _check(session, name, guardrail.config)
@@ -224,6 +223,7 @@ async def run_guardrails(
         if recorded is not None:
             value = dict(recorded.value or {})
         else:
+            session.count_step()
             value = await _run_one(session, name, check, text, raise_guardrail_errors)
             session.journal.record("guardrail", name, value)
         results.append(GuardrailResult(**value))
