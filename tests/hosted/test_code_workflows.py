@@ -639,3 +639,19 @@ def test_a_program_looping_on_agents_is_stopped(hosted: Hosted, endpoint: Script
         error["message"] == f"app.py:8: The program took more than {MAX_STEPS} steps in one turn."
     )
     assert len(endpoint.exchanges) == MAX_STEPS
+
+
+def test_an_async_numbered_approval_request_asks_too(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    source = (
+        APPROVAL_EXPORT.replace("def approval_request(", "async def approval_request_2(")
+        .replace("if approval_request(", "if await approval_request_2(")
+        .replace("wf_approvals", "wf_async_approvals")
+    )
+    secret = publish_code(hosted, source)
+    endpoint.script([Say("Try turning it off and on.")], [Say("A human will call you.")])
+    first = hosted.events(secret, create("my router is broken"))
+    [prompt] = done_items(first, "structured_input")
+    second = hosted.events(secret, structured(thread_id_of(first), prompt["id"], "Reject"))
+    assert errors(second) == [] and texts(second) == ["A human will call you."]
