@@ -75,9 +75,13 @@ class CodeRun(WorkflowRun):
         assert entry is not None
         program = await load_program(entry)
         session = CodeSession(self.ctx, self.trace, Journal(entries), await earlier_items(self.ctx))
+
+        async def call() -> Any:  # building the input is the program's too (its errors)
+            return await program.function(program.workflow_input(text))
+
         token = CURRENT.set(session)
         try:  # the task copies the context, session included
-            task = asyncio.ensure_future(program.function(program.workflow_input(text)))
+            task = asyncio.ensure_future(call())
         finally:
             CURRENT.reset(token)
         try:
