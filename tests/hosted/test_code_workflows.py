@@ -549,6 +549,19 @@ def test_a_hosted_mcp_tool_reaches_the_server_through_chatloom(
     assert texts(events) == ["It ships tomorrow."]
 
 
+def test_an_mcp_token_in_clear_is_refused(
+    hosted: Hosted, endpoint: ScriptedEndpoint, request: pytest.FixtureRequest
+) -> None:
+    _, url = request.getfixturevalue("mcp")
+    source = (MCP_EXPORT % {"url": url, "approval": "never"}).replace(
+        '"type": "mcp",', '"type": "mcp", "authorization": "sk-live-secret",'
+    )
+    secret = publish_code(hosted, source, "id: wf_mcp\n")
+    [error] = errors(hosted.events(secret, create("where is order 7?")))
+    assert "write its credential as a header naming a setting" in error["message"]
+    assert "sk-live-secret" not in error["message"] and endpoint.exchanges == []
+
+
 def test_an_mcp_tool_that_asks_for_approval_is_refused_clearly(
     hosted: Hosted, endpoint: ScriptedEndpoint, request: pytest.FixtureRequest
 ) -> None:

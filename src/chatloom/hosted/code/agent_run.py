@@ -240,6 +240,12 @@ def _mcp_server(agent: SdkAgent[Any], tool: HostedMCPTool) -> wf.McpTool:
     allowed = config.get("allowed_tools")
     if isinstance(allowed, Mapping):
         allowed = allowed.get("tool_names")
+    if config.get("authorization"):
+        raise WorkflowRunError(
+            f"Agent '{agent.name}': MCP server '{config.get('server_label')}': write its "
+            "credential as a header naming a setting, e.g. headers: {'Authorization': "
+            "'Bearer ${CHATLOOM_MCP_TOKEN}'}, and set that variable on the server"
+        )
     approval = config.get("require_approval", "never")
     if approval != "never":
         raise WorkflowRunError(
