@@ -553,13 +553,17 @@ def test_an_mcp_token_in_clear_is_refused(
     hosted: Hosted, endpoint: ScriptedEndpoint, request: pytest.FixtureRequest
 ) -> None:
     _, url = request.getfixturevalue("mcp")
-    source = (MCP_EXPORT % {"url": url, "approval": "never"}).replace(
-        '"type": "mcp",', '"type": "mcp", "authorization": "sk-live-secret",'
-    )
-    secret = publish_code(hosted, source, "id: wf_mcp\n")
-    [error] = errors(hosted.events(secret, create("where is order 7?")))
-    assert "write its credential as a header naming a setting" in error["message"]
-    assert "sk-live-secret" not in error["message"] and endpoint.exchanges == []
+    for secret_config, problem in (
+        ('"authorization": "sk-live-secret",', "write its credential as a header naming"),
+        ('"headers": {"Authorization": "Bearer sk-live-secret"},', "carries a credential"),
+    ):
+        source = (MCP_EXPORT % {"url": url, "approval": "never"}).replace(
+            '"type": "mcp",', '"type": "mcp", ' + secret_config
+        )
+        secret = publish_code(hosted, source, "id: wf_mcp\n")
+        [error] = errors(hosted.events(secret, create("where is order 7?")))
+        assert problem in error["message"]
+        assert "sk-live-secret" not in error["message"] and endpoint.exchanges == []
 
 
 def test_an_mcp_tool_that_asks_for_approval_is_refused_clearly(

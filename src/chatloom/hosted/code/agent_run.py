@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 from agents.tool_context import ToolContext
+from pydantic import ValidationError
 
 from agents import Agent as SdkAgent
 from agents import FileSearchTool, FunctionTool, HostedMCPTool, RunContextWrapper
@@ -43,7 +44,7 @@ from ..engine.nodes.tools import schema_tool
 from ..engine.structured import StructuredOutputError, ask_json
 from ..workflow import model as wf
 from .results import AgentAnswer, CodeRunResult, output_schema, run_result
-from .session import CodeSession, Stopped, current
+from .session import CodeSession, Stopped, current, problems
 
 DEFAULT_INSTRUCTIONS = "You are a helpful assistant."
 
@@ -260,8 +261,8 @@ def _mcp_server(agent: SdkAgent[Any], tool: HostedMCPTool) -> wf.McpTool:
             allowed_tools=list(allowed) if isinstance(allowed, list) else None,
             headers=dict(config.get("headers") or {}),
         )
-    except ValueError as error:
-        raise WorkflowRunError(f"Agent '{agent.name}': MCP server: {error}") from None
+    except ValidationError as error:
+        raise WorkflowRunError(f"Agent '{agent.name}': MCP server: {problems(error)}") from None
 
 
 __all__ = ["CodeRunner", "store_for"]

@@ -15,6 +15,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from ...agents.converter import InputItem
 from ...types import ThreadStreamEvent
 from ..engine.context import RunContext, WorkflowRunError
@@ -95,6 +97,14 @@ class CodeSession:
 CURRENT: ContextVar[CodeSession | None] = ContextVar("chatloom_code_session", default=None)
 
 
+def problems(error: ValidationError) -> str:
+    """A validation error's problems, without the values (a header may hold a secret)."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}"
+        for e in error.errors(include_url=False, include_input=False)[:5]
+    )
+
+
 def current(what: str) -> CodeSession:
     session = CURRENT.get()
     if session is None:
@@ -102,4 +112,4 @@ def current(what: str) -> CodeSession:
     return session
 
 
-__all__ = ["CURRENT", "MAX_STEPS", "CodeSession", "Stopped", "Suspension", "current"]
+__all__ = ["CURRENT", "MAX_STEPS", "CodeSession", "Stopped", "Suspension", "current", "problems"]

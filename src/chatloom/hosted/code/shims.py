@@ -30,7 +30,7 @@ from ..engine.guardrails import GuardrailError, run_checks
 from ..engine.structured import StructuredOutputError
 from ..workflow import model as wf
 from .agent_run import store_for
-from .session import CodeSession, current
+from .session import CodeSession, current, problems
 
 # --- the OpenAI client ---------------------------------------------------------------------
 
@@ -216,7 +216,7 @@ async def run_guardrails(
         try:
             check = _check(session, name, guardrail.config)
         except ValidationError as error:
-            raise WorkflowRunError(f"Guardrail {name!r}: {error}") from None
+            raise WorkflowRunError(f"Guardrail {name!r}: {problems(error)}") from None
         if isinstance(check, wf.PiiCheck):  # as the engine does: titles are masked too
             session.ctx.conversation.masks.append(check.entities)
         recorded = session.journal.replay("guardrail", name)
