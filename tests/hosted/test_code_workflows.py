@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -672,3 +673,18 @@ def test_an_async_numbered_approval_request_asks_too(
     [prompt] = done_items(first, "structured_input")
     second = hosted.events(secret, structured(thread_id_of(first), prompt["id"], "Reject"))
     assert errors(second) == [] and texts(second) == ["A human will call you."]
+
+
+def test_two_conversations_run_the_same_program_at_once_without_crosstalk(
+    hosted: Hosted, endpoint: ScriptedEndpoint
+) -> None:
+    secret = publish_code(hosted, TOOL_EXPORT)
+    other = str(hosted.session(user="user-2", workflow={"id": "wf_orders"})["client_secret"])
+    endpoint.script([Say("First "), Pause(1.0), Say("answer.")], [Say("Second answer.")])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(hosted.events, secret, create("first question"))
+        eventually(lambda: len(endpoint.exchanges) == 1, what="the first run asks its model")
+        fast = hosted.events(other, create("second question"))  # while the first streams
+        first = slow.result()
+    assert texts(first) == ["First answer."] and texts(fast) == ["Second answer."]
+    assert errors(first) == errors(fast) == []
