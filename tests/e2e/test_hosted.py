@@ -26,6 +26,7 @@ from chatloom.agents.providers.scripted import Say, ScriptedEndpoint
 from chatloom.hosted import WorkflowRepository, create_hosted_app
 from chatloom.hosted.workflow.code_import import import_python_export
 from tests.live_server import serve
+from tests.polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -72,15 +73,20 @@ def built_page() -> Path:
 
 
 @pytest.fixture
-def hosted_workflow() -> str:
-    """The workflow ``wf_e2e`` the page's sessions run (a module may override it)."""
+def hosted_workflow() -> str | dict[str, str]:
+    """The workflow ``wf_e2e`` the page's sessions run (a module may override it): its
+    file's text, or the files of its folder by name (a code workflow and its program)."""
     return WORKFLOW
 
 
 @pytest.fixture
-def starter(tmp_path: Path, built_page: Path, hosted_workflow: str) -> Iterator[Starter]:
+def starter(
+    tmp_path: Path, built_page: Path, hosted_workflow: str | dict[str, str]
+) -> Iterator[Starter]:
     model = ScriptedEndpoint()
-    (tmp_path / "e2e.yaml").write_text(hosted_workflow)
+    files = hosted_workflow if isinstance(hosted_workflow, dict) else {"e2e.yaml": hosted_workflow}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
     repository = WorkflowRepository(tmp_path)
     repository.publish("wf_e2e")
     with serve(model) as model_url:
@@ -239,3 +245,52 @@ def test_an_imported_code_export_streams_and_asks_for_approval(page: Any, starte
         items = admin.get(f"/v1/chatkit/threads/{thread['id']}/items", params={"order": "asc"})
     kinds = [item["type"] for item in items.json()["data"]]
     assert kinds[0] == "chatkit.user_message" and "chatkit.assistant_message" in kinds
+
+
+def triage_program() -> dict[str, str]:
+    """The triage code export itself, unchanged, run as the workflow ``wf_e2e``."""
+    export = ROOT / "tests" / "hosted" / "exports" / "support_triage.py"
+    return {
+        "e2e.yaml": "id: wf_e2e\ncode: support_triage.py:run_workflow\n",
+        "support_triage.py": export.read_text(),
+    }
+
+
+@pytest.mark.parametrize("hosted_workflow", [triage_program()])
+def test_the_code_export_itself_streams_and_its_approval_is_answered_in_the_page(
+    page: Any, starter: Starter
+) -> None:
+    starter.model.script(
+        [Say('{"jailbreak": false, "confidence": 0.05}')],
+        [Say('{"topic": "order", "urgent": false}')],
+        [Say("Order 42 ships "), Say("tomorrow.")],
+    )
+    chat = open_chat(page, starter)
+    send(page, "where is order 42?")
+    # The first message may wait for the program's load (the Agents SDK's import).
+    expect(chat.locator(".ck-assistant").last).to_contain_text(
+        "Order 42 ships tomorrow.", timeout=60_000
+    )
+    form = chat.locator(".ck-structured")
+    expect(form.get_by_text("Did that solve it?")).to_be_visible()
+
+    form.get_by_role("radio", name="Approve").click()
+    form.get_by_role("button", name="Submit").click()
+    expect(form).to_have_count(0)  # answered: the program went on and finished
+    assert len(starter.model.exchanges) == 3  # replayed from the journal: no model call
+    with starter.admin() as admin:
+        [thread] = admin.get("/v1/chatkit/threads", params={"user": "visitor-1"}).json()["data"]
+
+        def both_runs() -> list[dict[str, Any]]:
+            runs = admin.get(f"/v1/chatkit/threads/{thread['id']}/runs").json()["data"]
+            return list(runs) if len(runs) == 2 else []
+
+        runs = eventually(both_runs, what="the answer's run is recorded")
+    assert [run["status"] for run in runs] == ["completed", "suspended"]  # newest first
+    assert runs[0]["steps"][0]["output"] == {"approved": True}
+    assert [step["node"] for step in runs[1]["steps"]] == [
+        "Jailbreak",
+        "Contains PII",
+        "Triage",
+        "Orders desk",
+    ]

@@ -52,7 +52,9 @@ def validate(args: argparse.Namespace) -> int:
             failed += 1
             print(error, file=sys.stderr)
         else:
-            print(f"{path}: ok ({workflow.id}, {len(workflow.all_nodes())} nodes)")
+            code = workflow.code
+            shape = f"{len(workflow.all_nodes())} nodes" if code is None else f"runs {code.file}"
+            print(f"{path}: ok ({workflow.id}, {shape})")
     return 1 if failed else 0
 
 

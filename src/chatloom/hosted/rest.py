@@ -281,6 +281,10 @@ class HostedAPI:
             raise APIError(400, str(error), param="workflow.id", code="invalid_workflow") from None
         _check_state_variables(workflow, params.workflow.state_variables)
         session, secret = await self.sessions.create(params, workflow.version)
+        if workflow.code is not None:
+            from .code.program import preload  # needs the [agents] extra
+
+            preload(workflow.code)
         return JSONResponse(session.to_api(secret))
 
     async def cancel_session(self, request: Request) -> Response:

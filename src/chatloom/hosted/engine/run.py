@@ -17,7 +17,8 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from ...types import ThreadMetadata, ThreadStreamEvent
-from ..workflow.model import Node, WhileNode, Workflow, ports
+from ..workflow.model import Node, UserApprovalNode, WhileNode, Workflow, ports
+from .approvals import approved_answer
 from .context import Engine, MeteredProvider, RunContext, WorkflowRunError
 from .nodes import HANDLERS
 from .outcomes import Continue, Emitted, End, Outcome, Step, Stop, Suspend
@@ -107,6 +108,12 @@ class WorkflowRun:
             state=state,
         )
         self.steps = 0
+
+    def approves(self, item: Any) -> bool:
+        """Whether ``item``, the answered question the run waits on, approves."""
+        suspended = self.record.suspended
+        node = self.workflow.all_nodes().get(suspended.node) if suspended else None
+        return isinstance(node, UserApprovalNode) and approved_answer(item, node.approve_label)
 
     async def redact(self, text: str) -> str:
         """``text`` with what this run's PII checks look for masked."""

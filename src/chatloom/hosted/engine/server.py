@@ -27,9 +27,9 @@ from ...types import (
     UserMessageItem,
     WidgetItem,
 )
-from ..workflow.model import UserApprovalNode, Workflow
+from ..workflow.model import Workflow
 from ..workflow.repository import WorkflowRepository
-from .approvals import APPROVAL_ACTION, answered_card, approved_answer
+from .approvals import APPROVAL_ACTION, answered_card
 from .context import Engine
 from .run import WorkflowRun
 from .state import RunRecord, StateConflict, ThreadBusy
@@ -42,6 +42,14 @@ def _user_text(message: UserMessageItem | None) -> str:
     if message is None:
         return ""
     return " ".join(getattr(part, "text", "") for part in message.content).strip()
+
+
+def _run_type(workflow: Workflow) -> type[WorkflowRun]:
+    if workflow.code is None:
+        return WorkflowRun
+    from ..code.run import CodeRun  # the exported program's runtime needs the [agents] extra
+
+    return CodeRun
 
 
 class WorkflowServer(ChatKitServer[Any]):
@@ -79,7 +87,7 @@ class WorkflowServer(ChatKitServer[Any]):
         try:
             async with self.engine.states.transaction(thread.id) as slot:
                 record = slot.record or RunRecord.legacy(thread)
-                run = WorkflowRun(
+                run = _run_type(workflow)(
                     self.engine,
                     workflow,
                     thread,
@@ -124,11 +132,7 @@ class WorkflowServer(ChatKitServer[Any]):
                 events = run.resume(None)
             elif suspended is not None and suspended.item_id is not None:
                 item = await self.store.load_item(thread.id, suspended.item_id, context)
-                node = run.workflow.all_nodes().get(suspended.node)
-                approved = isinstance(node, UserApprovalNode) and approved_answer(
-                    item, node.approve_label
-                )
-                events = run.resume("on_approve" if approved else "on_reject")
+                events = run.resume("on_approve" if run.approves(item) else "on_reject")
             else:
                 return
             async for event in events:

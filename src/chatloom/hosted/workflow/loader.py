@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import cel
+from .code_reference import inline_code
 from .expressions import NAMESPACES, compiled, placeholders
 from .model import (
     AgentNode,
@@ -265,6 +266,8 @@ def _check_scope(
 
 def check(workflow: Workflow) -> list[Problem]:
     """Every semantic problem of a structurally valid workflow."""
+    if workflow.start is None:  # a code workflow: its program was checked when read
+        return []
     problems = list(_check_scope(workflow, workflow.start, workflow.nodes, None))
     seen: dict[str, int] = {}
 
@@ -319,12 +322,22 @@ def check(workflow: Workflow) -> list[Problem]:
 
 
 def parse_workflow(
-    document: Any, *, base_dir: Path | None = None, source: str | None = None
+    document: Any,
+    *,
+    base_dir: Path | None = None,
+    source: str | None = None,
+    snapshot: bool = False,
 ) -> Workflow:
-    """A checked workflow from a parsed document; :class:`WorkflowError` lists every problem."""
+    """A checked workflow from a parsed document; :class:`WorkflowError` lists every problem.
+
+    ``snapshot``: the document is a published version the repository wrote itself (the
+    only kind that may carry a code workflow's program inline)."""
     if not isinstance(document, dict):
         raise WorkflowError([Problem(None, None, "a workflow must be a mapping")], source)
     document = json.loads(json.dumps(document))  # a private copy, plain JSON types only
+    code = inline_code(document, base_dir, snapshot=snapshot)
+    if code:  # a program that cannot be read or loaded leaves nothing to validate
+        raise WorkflowError([Problem(None, "code", message) for message in code], source)
     problems = _inline_templates(document, base_dir)
     try:
         workflow = Workflow.model_validate(document)

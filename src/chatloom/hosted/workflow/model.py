@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from ..schemas import check_schema
 
@@ -411,6 +418,18 @@ Node = Annotated[
 # --- the workflow ----------------------------------------------------------------------
 
 
+class CodeEntry(Strict):
+    """An exported Agents SDK program run as the workflow (see :mod:`..code`).
+
+    A workflow file writes ``code: <file>.py:<function>``; the loader reads the file
+    (beside the workflow file) into ``source``, so a published version carries its code.
+    """
+
+    file: str
+    function: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    source: str
+
+
 class DocumentStore(Strict):
     """Documents for file search, indexed locally: a folder or file relative to the workflow."""
 
@@ -424,11 +443,25 @@ class Workflow(Strict):
     description: str = ""
     version: str = "draft"
     state: dict[VariableName, StateVariable] = Field(default_factory=dict)
-    start: NodeId
-    nodes: dict[NodeId, Node]
+    start: NodeId | None = None  # a graph workflow's first node (not with ``code``)
+    nodes: dict[NodeId, Node] = Field(default_factory=dict)
     stores: dict[str, DocumentStore] = Field(default_factory=dict)
     # Widget actions (threads.custom_action) routed into the graph, by action type.
     on_action: dict[str, NodeId] = Field(default_factory=dict)
+    # A code workflow: the exported program, and the model each of its agents gets
+    # (keys: an agent's name or the model name in the export; "*": any other agent).
+    code: CodeEntry | None = None
+    models: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _graph_or_code(self) -> Workflow:
+        if self.code is None and self.start is None:
+            raise ValueError("a workflow needs 'start' and 'nodes' (or 'code')")
+        if self.code is not None and (self.start or self.nodes or self.on_action or self.state):
+            raise ValueError("a 'code' workflow has no start, nodes, on_action or state")
+        if self.code is None and self.models:
+            raise ValueError("'models' maps the agents of a 'code' workflow")
+        return self
 
     def state_defaults(self) -> dict[str, Any]:
         return {name: variable.default for name, variable in self.state.items()}
@@ -477,6 +510,7 @@ __all__ = [
     "Category",
     "ClassifyNode",
     "ClientTool",
+    "CodeEntry",
     "DocumentStore",
     "EndNode",
     "FileSearchNode",

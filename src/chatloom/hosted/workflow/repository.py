@@ -26,11 +26,32 @@ from .versions import FolderVersions, UnknownWorkflow, VersionStore
 DRAFT = "draft"
 
 
+Stamp = tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True)
 class _Draft:
     path: Path
-    stamp: tuple[int, int]
+    stamp: Stamp | None
     workflow: Workflow
+
+
+def _code_file(path: Path, workflow: Workflow | None) -> Path | None:
+    code = workflow.code if workflow is not None else None
+    return path.parent / code.file if code is not None else None
+
+
+def _stamp(*paths: Path | None) -> Stamp:
+    """When each file last changed (and its size); a missing file counts as changed."""
+    stamps = []
+    for path in paths:
+        if path is not None:
+            try:
+                stat = path.stat()
+            except OSError:
+                stat = None
+            stamps.append((stat.st_mtime_ns, stat.st_size) if stat else (-1, -1))
+    return tuple(stamps)
 
 
 class WorkflowRepository:
@@ -54,12 +75,16 @@ class WorkflowRepository:
         )
 
     def _load_draft(self, path: Path) -> Workflow:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._drafts.get(path)
+        # A code workflow's draft changes with its program too. Stamped before reading,
+        # so an edit made while loading is seen next time.
+        code = _code_file(path, cached.workflow if cached else None)
+        stamp: Stamp | None = _stamp(path, code)
         if cached is not None and cached.stamp == stamp:
             return cached.workflow
         workflow = load_workflow(path)
+        if _code_file(path, workflow) != code:
+            stamp = None  # stamped without the program it names: stamp it on the next use
         self._drafts[path] = _Draft(path, stamp, workflow)
         return workflow
 
@@ -120,7 +145,7 @@ class WorkflowRepository:
                 raise UnknownWorkflow(f"Workflow with id '{workflow_id}' not found.")
             raise UnknownWorkflow(f"Workflow '{workflow_id}' has no version '{version}'.")
         source = f"{workflow_id} version {version}"
-        workflow = parse_workflow(document, source=source)
+        workflow = parse_workflow(document, source=source, snapshot=True)
         if workflow.id != workflow_id or workflow.version != version:
             raise WorkflowError(
                 [], f"{source}: the document holds {workflow.id} {workflow.version}"
