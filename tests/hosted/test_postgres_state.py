@@ -87,3 +87,22 @@ async def test_traces_keep_the_newest_runs_per_thread(postgres_url: str) -> None
         assert len(await traces.list("cthr_b")) == 1  # other threads untouched
     finally:
         await database.close()
+
+
+async def test_a_long_run_keeps_its_lease_and_a_dead_one_frees_it(postgres_url: str) -> None:
+    first_db, second_db = PostgresDatabase(postgres_url), PostgresDatabase(postgres_url)
+    first = PostgresWorkflowStateStore(first_db, lease_seconds=0.3)
+    second = PostgresWorkflowStateStore(second_db, lease_seconds=0.3)
+    try:
+        async with first.transaction("cthr_long"):
+            await asyncio.sleep(1.2)  # four leases long: renewed all along
+            with pytest.raises(ThreadBusy):
+                async with second.transaction("cthr_long", wait_seconds=0.5):
+                    pass
+        # A holder that stops renewing (its instance died) loses the thread in one lease.
+        await first._lease("cthr_dead", "a-dead-instance", deadline=float("inf"))
+        async with second.transaction("cthr_dead", wait_seconds=5):
+            pass
+    finally:
+        await first_db.close()
+        await second_db.close()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..postgres import PostgresDatabase
+from ..store import StoreUnavailable
 from ..store.postgres import jsonb_text
 from .engine.state import RunRecord, StateConflict, StateTransaction, ThreadBusy
 from .engine.trace import MAX_RUNS_PER_THREAD, RunTrace
@@ -47,7 +48,7 @@ class _Staged:
 class PostgresWorkflowStateStore:
     """Workflow state in a :class:`~chatloom.postgres.PostgresDatabase` (see above)."""
 
-    def __init__(self, database: PostgresDatabase, *, lease_seconds: float = 600.0) -> None:
+    def __init__(self, database: PostgresDatabase, *, lease_seconds: float = 15.0) -> None:
         self.database = database
         self.lease_seconds = lease_seconds
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
@@ -60,6 +61,9 @@ class PostgresWorkflowStateStore:
         async with self._local_lock(thread_id, wait_seconds):
             holder = uuid.uuid4().hex
             await self._lease(thread_id, holder, deadline)
+            # Renewed while the run lives: an instance that dies (kill -9, a lost host)
+            # frees its threads within one lease, not when a long run would have ended.
+            renewal = asyncio.create_task(self._renew(thread_id, holder))
             try:
                 async with self.database.connection() as db:
                     cursor = await db.execute(
@@ -75,6 +79,7 @@ class PostgresWorkflowStateStore:
                 if slot.staged is not None:
                     await self._write(thread_id, version, slot.staged)
             finally:
+                renewal.cancel()
                 # Shielded: a run cancelled mid-stream must still give the thread back.
                 await asyncio.shield(self._release(thread_id, holder))
 
@@ -121,6 +126,22 @@ class PostgresWorkflowStateStore:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.5)
 
+    async def _renew(self, thread_id: str, holder: str) -> None:
+        """Extends the lease every third of its length while the run holds it."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                async with self.database.connection() as db:
+                    cursor = await db.execute(
+                        "UPDATE chatloom_workflow_leases SET expires = %s "
+                        "WHERE thread_id = %s AND holder = %s",
+                        (time.time() + self.lease_seconds, thread_id, holder),
+                    )
+            except StoreUnavailable:
+                continue  # the database is back soon, or the write at the end will say so
+            if cursor.rowcount != 1:
+                return  # taken over after a stall: the run's write will be refused
+
     async def _release(self, thread_id: str, holder: str) -> None:
         async with self.database.connection() as db:
             await db.execute(
@@ -147,9 +168,6 @@ class PostgresWorkflowStateStore:
                 del self._locks[thread_id]
             else:
                 self._locks[thread_id] = (lock, users - 1)
-
-
-__all__ = ["PostgresWorkflowStateStore"]
 
 
 class PostgresTraceStore:
@@ -190,3 +208,6 @@ class PostgresTraceStore:
             await db.execute(
                 "DELETE FROM chatloom_workflow_runs WHERE thread_id = %s", (thread_id,)
             )
+
+
+__all__ = ["PostgresTraceStore", "PostgresWorkflowStateStore"]
