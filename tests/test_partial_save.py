@@ -73,7 +73,14 @@ def _start(tmp_path: Path, db: Path, **env: str) -> tuple[subprocess.Popen[bytes
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "slow_app:app", "--port", str(port)],
         cwd=tmp_path,
-        env={**os.environ, "CHAT_DB": str(db), "PYTHONPATH": str(tmp_path), **env},
+        # One cookie key for every server of a test: a restarted server knows its users.
+        env={
+            **os.environ,
+            "CHAT_DB": str(db),
+            "PYTHONPATH": str(tmp_path),
+            "CHATLOOM_COOKIE_SECRET": "partial-save-tests-cookie-key-0123456789",
+            **env,
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

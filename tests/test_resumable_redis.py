@@ -36,6 +36,9 @@ from .test_resumable import (
 
 pytestmark = pytest.mark.redis
 
+# Instances of one deployment share the key that signs anonymous user ids.
+COOKIE_KEY = b"resumable-redis-tests-cookie-key-01234"
+
 
 def instance(redis_url: str) -> GatedStory:
     return GatedStory(Responses(RedisResponseLog(connect(redis_url), alive_seconds=1.0)))
@@ -54,8 +57,8 @@ def b(redis_url: str) -> GatedStory:
 @pytest.fixture
 def urls(a: GatedStory, b: GatedStory) -> Iterator[tuple[str, str]]:
     with (
-        serve(create_app(a, serve_element=False)) as url_a,
-        serve(create_app(b, serve_element=False)) as url_b,
+        serve(create_app(a, serve_element=False, user_cookie_secret=COOKIE_KEY)) as url_a,
+        serve(create_app(b, serve_element=False, user_cookie_secret=COOKIE_KEY)) as url_b,
     ):
         yield url_a, url_b
 
@@ -146,7 +149,12 @@ def doomed(tmp_path: Path, redis_url: str) -> Iterator[tuple[subprocess.Popen[by
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "doomed_app:app", "--port", str(port)],
         cwd=tmp_path,
-        env={**os.environ, "REDIS_URL": redis_url, "PYTHONPATH": f"{tmp_path}:{root}"},
+        env={
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "PYTHONPATH": f"{tmp_path}:{root}",
+            "CHATLOOM_COOKIE_SECRET": COOKIE_KEY.decode(),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -176,7 +184,7 @@ def test_an_instance_killed_mid_reply_ends_it_as_interrupted(
     process.wait()
     last_seen = event_id(before[-1])
     with (
-        serve(create_app(b, serve_element=False)) as url_b,
+        serve(create_app(b, serve_element=False, user_cookie_secret=COOKIE_KEY)) as url_b,
         httpx.Client(base_url=url_b, timeout=20, cookies={"chatloom_uid": cookie}) as client,
     ):
         rest = resume(client, last_seen).content
