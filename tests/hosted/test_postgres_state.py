@@ -58,6 +58,11 @@ async def test_an_expired_lease_taken_over_cannot_overwrite(postgres_url: str) -
     database = PostgresDatabase(postgres_url)
     slow = PostgresWorkflowStateStore(database, lease_seconds=0.05)
     other = PostgresWorkflowStateStore(database)
+
+    async def stalled(thread_id: str, holder: str) -> None:
+        await asyncio.Event().wait()  # a stalled instance: its renewals never come
+
+    slow._renew = stalled  # type: ignore[method-assign]
     try:
         with pytest.raises(StateConflict):
             async with slow.transaction("thr_1") as slot:
