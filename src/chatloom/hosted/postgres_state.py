@@ -23,26 +23,21 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from ..postgres import PostgresDatabase
 from ..store import StoreUnavailable
 from ..store.postgres import jsonb_text
-from .engine.state import RunRecord, StateConflict, StateTransaction, ThreadBusy
+from .engine.state import (
+    BUSY,
+    RunRecord,
+    StagedRecord,
+    StateConflict,
+    StateTransaction,
+    ThreadBusy,
+    ThreadLocks,
+)
 from .engine.trace import MAX_RUNS_PER_THREAD, RunTrace
-
-BUSY = "another run is still going on in this conversation"
-
-
-@dataclass
-class _Staged:
-    record: RunRecord | None
-    version: int
-    staged: RunRecord | None = None
-
-    def save(self, record: RunRecord) -> None:
-        self.staged = record
 
 
 class PostgresWorkflowStateStore:
@@ -51,14 +46,14 @@ class PostgresWorkflowStateStore:
     def __init__(self, database: PostgresDatabase, *, lease_seconds: float = 15.0) -> None:
         self.database = database
         self.lease_seconds = lease_seconds
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._locks = ThreadLocks()
 
     @asynccontextmanager
     async def transaction(
         self, thread_id: str, *, wait_seconds: float = 60.0
     ) -> AsyncIterator[StateTransaction]:
         deadline = time.monotonic() + wait_seconds
-        async with self._local_lock(thread_id, wait_seconds):
+        async with self._locks.hold(thread_id, wait_seconds):
             holder = uuid.uuid4().hex
             await self._lease(thread_id, holder, deadline)
             # Renewed while the run lives: an instance that dies (kill -9, a lost host)
@@ -74,7 +69,7 @@ class PostgresWorkflowStateStore:
                     row = await cursor.fetchone()
                 version = 0 if row is None else int(row[0])
                 loaded = None if row is None else RunRecord.from_json(json.loads(row[1]))
-                slot = _Staged(loaded, version)
+                slot = StagedRecord(loaded, version)
                 yield slot
                 if slot.staged is not None:
                     await self._write(thread_id, version, slot.staged)
@@ -148,26 +143,6 @@ class PostgresWorkflowStateStore:
                 "DELETE FROM chatloom_workflow_leases WHERE thread_id = %s AND holder = %s",
                 (thread_id, holder),
             )
-
-    @asynccontextmanager
-    async def _local_lock(self, thread_id: str, wait_seconds: float) -> AsyncIterator[None]:
-        lock, users = self._locks.get(thread_id, (asyncio.Lock(), 0))
-        self._locks[thread_id] = (lock, users + 1)
-        try:
-            try:
-                await asyncio.wait_for(lock.acquire(), wait_seconds)
-            except TimeoutError:
-                raise ThreadBusy(BUSY) from None
-            try:
-                yield
-            finally:
-                lock.release()
-        finally:
-            lock, users = self._locks[thread_id]
-            if users == 1:
-                del self._locks[thread_id]
-            else:
-                self._locks[thread_id] = (lock, users - 1)
 
 
 class PostgresTraceStore:

@@ -114,13 +114,46 @@ class WorkflowStateStore(Protocol):
 
 
 @dataclass
-class _Staged:
+class StagedRecord:
+    """What a transaction loaded (and its version), and what the run saves, if anything."""
+
     record: RunRecord | None
     version: int
     staged: RunRecord | None = None
 
     def save(self, record: RunRecord) -> None:
         self.staged = record
+
+
+BUSY = "another run is still going on in this conversation"
+
+
+class ThreadLocks:
+    """One asyncio lock per thread within a process, kept only while it is held or
+    awaited: runs of one thread queue here first, so waiting costs no database trips."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, thread_id: str, wait_seconds: float) -> AsyncIterator[None]:
+        lock, users = self._locks.get(thread_id, (asyncio.Lock(), 0))
+        self._locks[thread_id] = (lock, users + 1)
+        try:
+            try:
+                await asyncio.wait_for(lock.acquire(), wait_seconds)
+            except TimeoutError:
+                raise ThreadBusy(BUSY) from None
+            try:
+                yield
+            finally:
+                lock.release()
+        finally:
+            lock, users = self._locks[thread_id]
+            if users == 1:
+                del self._locks[thread_id]
+            else:
+                self._locks[thread_id] = (lock, users - 1)
 
 
 SCHEMA = (
@@ -143,20 +176,20 @@ class SQLiteWorkflowStateStore:
         self.database = database
         self.lease_seconds = lease_seconds
         database.run_sync(_create)
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._locks = ThreadLocks()
 
     @asynccontextmanager
     async def transaction(
         self, thread_id: str, *, wait_seconds: float = 60.0
     ) -> AsyncIterator[StateTransaction]:
         deadline = time.monotonic() + wait_seconds
-        async with self._local_lock(thread_id, wait_seconds):
+        async with self._locks.hold(thread_id, wait_seconds):
             holder = uuid.uuid4().hex
             await self._lease(thread_id, holder, deadline)
             try:
                 loaded = await self.database.run(lambda db: _load(db, thread_id))
                 version, data = loaded if loaded else (0, None)
-                slot = _Staged(None if data is None else RunRecord.from_json(data), version)
+                slot = StagedRecord(None if data is None else RunRecord.from_json(data), version)
                 yield slot
                 if slot.staged is not None:
                     text = json.dumps(slot.staged.to_json(), default=str)
@@ -172,26 +205,6 @@ class SQLiteWorkflowStateStore:
         await self.database.run(
             lambda db: db.execute("DELETE FROM workflow_state WHERE thread_id = ?", (thread_id,))
         )
-
-    @asynccontextmanager
-    async def _local_lock(self, thread_id: str, wait_seconds: float) -> AsyncIterator[None]:
-        lock, users = self._locks.get(thread_id, (asyncio.Lock(), 0))
-        self._locks[thread_id] = (lock, users + 1)
-        try:
-            try:
-                await asyncio.wait_for(lock.acquire(), wait_seconds)
-            except TimeoutError:
-                raise ThreadBusy("another run is still going on in this conversation") from None
-            try:
-                yield
-            finally:
-                lock.release()
-        finally:
-            lock, users = self._locks[thread_id]
-            if users == 1:
-                del self._locks[thread_id]
-            else:
-                self._locks[thread_id] = (lock, users - 1)
 
     async def _lease(self, thread_id: str, holder: str, deadline: float) -> None:
         pause = 0.02
@@ -250,11 +263,14 @@ def _release(db: sqlite3.Connection, thread_id: str, holder: str) -> None:
 
 
 __all__ = [
+    "BUSY",
     "RunRecord",
     "SQLiteWorkflowStateStore",
+    "StagedRecord",
     "StateConflict",
     "StateTransaction",
     "Suspended",
     "ThreadBusy",
+    "ThreadLocks",
     "WorkflowStateStore",
 ]
