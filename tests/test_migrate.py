@@ -276,6 +276,14 @@ def test_attachment_bytes_go_from_a_disk_store_to_the_s3_bucket(
         f"https://chat.example.com/chatkit/files/{image_id}/preview?sig="
     )
     assert text_file.thread_id == thread_id and text_file.type == "file"
+    # An app serving the bucket (as configured by CHATLOOM_S3_*) answers that preview URL.
+    viewer: SQLiteStore[Any] = SQLiteStore(tmp_path / "s3-app.sqlite3")
+    server = ModelInputServer(viewer, files)  # type: ignore[arg-type]
+    with serve(create_app(server, context=user_from_header, serve_element=False)) as url:
+        local = str(image.preview_url).replace("https://chat.example.com", url)
+        preview = httpx.get(local, follow_redirects=True, timeout=30)
+    viewer.close()
+    assert preview.status_code == 200 and preview.content.startswith(b"RIFF")
 
     # A second run copies nothing.
     with pytest.raises(SystemExit) as exit:
