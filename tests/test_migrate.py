@@ -7,23 +7,36 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import httpx
+import obstore
 import psycopg
 import pytest
 
+from chatloom.attachments import DiskAttachmentStore
+from chatloom.attachments.s3 import S3AttachmentStore
 from chatloom.cli import main
-from chatloom.config import parse_database_url
+from chatloom.config import S3Settings, parse_database_url
 from chatloom.database import Database
 from chatloom.hosted.app import workflow_repository
 from chatloom.hosted.directory import SQLiteThreadDirectory
 from chatloom.hosted.postgres import PostgresSessionStore, PostgresThreadDirectory
 from chatloom.hosted.sessions import SessionCreateParams, SQLiteSessionStore
+from chatloom.http import create_app
 from chatloom.migrate import migrate_to_postgres
 from chatloom.postgres import PostgresDatabase, migrate
 from chatloom.store.postgres import PostgresStore
 from chatloom.store.sqlite import SQLiteStore
-from chatloom.types import Attachment, FileAttachment
+from chatloom.types import Attachment, FileAttachment, ImageAttachment
 
+from .attachments.conftest import (
+    ModelInputServer,
+    image_bytes,
+    sse_events,
+    user_from_header,
+    user_item,
+)
 from .hosted.conftest import HELLO
+from .live_server import serve
 from .test_store_contract import ALICE, BOB, message, reply, thread
 
 pytestmark = pytest.mark.postgres
@@ -151,3 +164,153 @@ def test_the_command(tmp_path: Path, postgres_url: str, capsys: pytest.CaptureFi
         main(["migrate", str(tmp_path / "nope.sqlite3"), "--to", postgres_url])
     assert exit.value.code == 1
     assert "nope.sqlite3: no such SQLite file" in capsys.readouterr().out
+
+
+def disk_deployment(folder: Path) -> tuple[str, str, str]:
+    """Alice sends an image and a text file through a real app with a disk store;
+    ``(thread id, image id, text id)``."""
+    files: DiskAttachmentStore[Any] = DiskAttachmentStore(folder / "files")
+    store: SQLiteStore[Any] = SQLiteStore(folder / "threads.sqlite3")
+    app = create_app(ModelInputServer(store, files), context=user_from_header, serve_element=False)
+    with serve(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        ids: list[str] = []
+        for name, data, mime_type in [
+            ("photo.png", image_bytes(), "image/png"),
+            ("notes.txt", b"the quarterly notes\n", "text/plain"),
+        ]:
+            response = client.post("/chatkit/files", files={"file": (name, data, mime_type)})
+            assert response.status_code == 200, response.text
+            ids.append(response.json()["id"])
+        message = {
+            "content": [{"type": "input_text", "text": "see attached"}],
+            "attachments": ids,
+            "inference_options": {},
+        }
+        sent = client.post(
+            "/chatkit", json={"type": "threads.create", "params": {"input": message}}
+        )
+        thread_id = user_item(sse_events(sent))["thread_id"]
+    store.close()
+    files.close()
+    return thread_id, ids[0], ids[1]
+
+
+def use_bucket(monkeypatch: pytest.MonkeyPatch, settings: S3Settings) -> None:
+    """``CHATLOOM_S3_*`` naming the test's bucket and prefix."""
+    for name, value in {
+        "BUCKET": settings.bucket,
+        "ENDPOINT": settings.endpoint,
+        "ACCESS_KEY_ID": settings.access_key_id,
+        "SECRET_ACCESS_KEY": settings.secret_access_key,
+        "PREFIX": settings.prefix,
+    }.items():
+        monkeypatch.setenv(f"CHATLOOM_S3_{name}", value or "")
+
+
+@pytest.mark.s3
+def test_attachment_bytes_go_from_a_disk_store_to_the_s3_bucket(
+    tmp_path: Path,
+    postgres_url: str,
+    s3_settings: S3Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    thread_id, image_id, text_id = disk_deployment(tmp_path)
+    command = ["migrate", str(tmp_path / "threads.sqlite3"), "--to", postgres_url,
+               "--files", str(tmp_path / "files"), "--public-url", "https://chat.example.com"]  # fmt: skip
+
+    # Without S3 configured, --files is refused before anything is copied.
+    monkeypatch.delenv("CHATLOOM_S3_BUCKET", raising=False)
+    with pytest.raises(SystemExit) as exit:
+        main(command)
+    assert exit.value.code == 2
+    assert "set CHATLOOM_S3_BUCKET" in capsys.readouterr().out
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT to_regclass('chatloom_attachments')").fetchone() == (None,)
+
+    use_bucket(monkeypatch, s3_settings)
+    with pytest.raises(SystemExit) as exit:
+        main(command)
+    out = capsys.readouterr().out
+    assert exit.value.code == 0, out
+    assert "attachment files          2 rows: 2 copied, 0 already there; checksum" in out
+    assert out.rstrip().endswith("Verified: everything is in PostgreSQL.")
+
+    # The bucket holds the bytes (as on disk) and the image's preview, all ready.
+    files: S3AttachmentStore[Any] = S3AttachmentStore(s3_settings)
+    prefix = files.prefix
+    objects = sorted(
+        meta["path"].removeprefix(prefix)
+        for chunk in obstore.list(files.bucket, prefix=prefix)
+        for meta in chunk
+    )
+    assert objects == sorted([
+        f"files/{image_id}", f"files/{text_id}", f"previews/{image_id}.webp",
+        f"records/{image_id}.json", f"records/{text_id}.json",
+    ])  # fmt: skip
+    text = obstore.get(files.bucket, files.key("files", text_id)).bytes()
+    assert bytes(text) == b"the quarterly notes\n"
+    assert (tmp_path / "files" / "files" / image_id).read_bytes() == bytes(
+        obstore.get(files.bucket, files.key("files", image_id)).bytes()
+    )
+    record = asyncio.run(files.record(image_id))
+    assert record is not None and record.state == "ready" and record.owner == "alice"
+
+    # The migrated metadata is the S3 store's: its signed preview URL, the same thread.
+    async def migrated() -> tuple[Attachment, Attachment]:
+        store: PostgresStore[Any] = PostgresStore(PostgresDatabase(postgres_url))
+        try:
+            image = await store.load_attachment(image_id, ALICE)
+            text = await store.load_attachment(text_id, ALICE)
+        finally:
+            await store.close()
+        return image, text
+
+    image, text_file = asyncio.run(migrated())
+    assert record is not None
+    assert image == files.attachment(record, "https://chat.example.com").model_copy(
+        update={"thread_id": thread_id}
+    )
+    assert isinstance(image, ImageAttachment)
+    assert str(image.preview_url).startswith(
+        f"https://chat.example.com/chatkit/files/{image_id}/preview?sig="
+    )
+    assert text_file.thread_id == thread_id and text_file.type == "file"
+    # An app serving the bucket (as configured by CHATLOOM_S3_*) answers that preview URL.
+    viewer: SQLiteStore[Any] = SQLiteStore(tmp_path / "s3-app.sqlite3")
+    server = ModelInputServer(viewer, files)  # type: ignore[arg-type]
+    with serve(create_app(server, context=user_from_header, serve_element=False)) as url:
+        local = str(image.preview_url).replace("https://chat.example.com", url)
+        preview = httpx.get(local, follow_redirects=True, timeout=30)
+    viewer.close()
+    assert preview.status_code == 200 and preview.content.startswith(b"RIFF")
+
+    # A second run copies nothing.
+    with pytest.raises(SystemExit) as exit:
+        main(command)
+    out = capsys.readouterr().out
+    assert exit.value.code == 0, out
+    assert "attachments               2 rows: 0 copied, 2 already there" in out
+    assert out.rstrip().endswith("Verified: everything is in PostgreSQL.")
+
+
+@pytest.mark.s3
+def test_bytes_the_s3_store_refuses_stop_the_copy_before_their_metadata(
+    tmp_path: Path,
+    postgres_url: str,
+    s3_settings: S3Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, image_id, _ = disk_deployment(tmp_path)
+    (tmp_path / "files" / "files" / image_id).write_bytes(b"not a PNG at all")
+    use_bucket(monkeypatch, s3_settings)
+    with pytest.raises(SystemExit) as exit:
+        main(["migrate", str(tmp_path / "threads.sqlite3"), "--to", postgres_url,
+              "--files", str(tmp_path / "files"), "--public-url", "https://chat.example.com"])  # fmt: skip
+    assert exit.value.code == 1
+    out = capsys.readouterr().out
+    assert f"Attachment {image_id} (photo.png) was refused: " in out
+    with psycopg.connect(postgres_url) as db:
+        stored = db.execute("SELECT id FROM chatloom_attachments").fetchall()
+    assert stored == []  # no metadata pointing at bytes the bucket does not have

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import serving
-from .config import ConfigError, database_config, parse_database_url
+from .config import ConfigError, database_config, parse_database_url, s3_settings
 from .hosted.cli import add_commands as add_hosted_commands
 from .http import create_app
 from .server import ChatKitServer
@@ -60,14 +60,49 @@ def _migrate(args: argparse.Namespace) -> int:
     if not url or not url.startswith(("postgresql://", "postgres://")):
         print("Name the PostgreSQL database: --to postgresql://... or DATABASE_URL.")
         return 2
-    from .migrate import migrate_to_postgres
+    from .migrate import FileRefused, FilesToS3, migrate_to_postgres
 
+    files: FilesToS3 | None = None
+    if args.files is not None:
+        try:
+            settings = s3_settings()
+        except ConfigError as error:
+            print(error)
+            return 2
+        if settings is None:
+            print("--files copies attachment bytes into S3: set CHATLOOM_S3_BUCKET (and keys).")
+            return 2
+        if not args.public_url:
+            print("--files needs --public-url: the app's URL, for the new preview URLs.")
+            return 2
+        from .attachments.s3 import S3AttachmentStore
+        from .deployment import shared_state
+
+        shared = shared_state()  # REDIS_URL: the quotas the app's instances share
+        store: S3AttachmentStore[Any] = S3AttachmentStore(
+            settings, ledger=shared.ledger, marks=shared.marks
+        )
+        try:
+            files = FilesToS3(args.files, store, args.public_url)
+        except OSError as error:
+            print(error)
+            return 2
     print(f"Copying into {parse_database_url(url).redacted}")
     try:
-        return 0 if migrate_to_postgres(url, args.sqlite, args.workflows) else 1
-    except (OSError, StoreUnavailable) as error:
+        ok = migrate_to_postgres(
+            url,
+            args.sqlite,
+            args.workflows,
+            copy_bytes=files,
+            bytes_report=files.report if files else None,
+        )
+        return 0 if ok else 1
+    except (OSError, StoreUnavailable, FileRefused) as error:
         print(error)
         return 1
+    finally:
+        if files is not None:
+            files.close()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -87,6 +122,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     migrate.add_argument("sqlite", nargs="+", help="SQLite files (thread store, hosted.sqlite3)")
     migrate.add_argument("--workflows", help="a workflows folder whose versions/ to copy")
     migrate.add_argument("--to", help="postgresql://... (default: $DATABASE_URL)")
+    migrate.add_argument(
+        "--files", help="a disk attachment store's folder whose bytes to copy to CHATLOOM_S3_*"
+    )
+    migrate.add_argument(
+        "--public-url",
+        help="with --files: the app's public URL (preview URLs), e.g. https://chat.example.com",
+    )
     migrate.set_defaults(run=_migrate)
     add_hosted_commands(commands)
     args = parser.parse_args(argv)

@@ -408,6 +408,31 @@ class S3AttachmentStore(AttachmentStore[TContext]):
         await obstore.delete_async(self.bucket, upload)
         return ready
 
+    async def import_file(self, record: FileRecord, path: Path) -> tuple[FileRecord, bool]:
+        """Bring bytes kept elsewhere (a disk store being migrated) into the bucket
+        through the checks of an upload: size, sniffed type, preview.
+
+        ``(the ready record, whether bytes were copied)``; an attachment already ready
+        in the bucket is left as it is. Charged to the owner's usage without limits:
+        the files were accepted once already.
+        """
+        existing = await self.record(record.id)
+        if existing is not None and existing.state == "ready":
+            return existing, False
+        if not SAFE_ID.fullmatch(record.id):
+            raise ValueError(f"Unsafe attachment id {record.id!r}")
+        pending = dataclasses.replace(record, size=path.stat().st_size, state="pending")
+        await obstore.put_async(
+            self.bucket,
+            self.key("uploads", record.id),
+            path,
+            attributes={"Content-Type": record.mime_type},
+        )
+        if existing is None:  # else an interrupted import: already charged
+            await self.ledger.charge(pending.owner, 1, pending.size, None, None)
+        await self._save_record(pending)
+        return await self._finish(pending), True
+
     async def _store_preview(self, source: Path, record: FileRecord) -> None:
         preview = source.with_name("preview.webp")
         try:
