@@ -36,7 +36,7 @@ from ..types import Attachment, to_wire_json
 from .errors import UploadRejected
 from .images import PREVIEW_TYPE, has_preview
 from .naming import SAFE_ID, content_disposition
-from .signing import Verdict
+from .signing import UrlSigner, Verdict
 from .uploads import RequestBody
 
 if TYPE_CHECKING:
@@ -95,6 +95,43 @@ def attachment_json(attachment: Attachment) -> Response:
     return Response(to_wire_json(attachment), media_type="application/json")
 
 
+def attachment_id_of(request: Request) -> str:
+    """The path's attachment id; one no store could have issued is a 404 at once."""
+    attachment_id = str(request.path_params["attachment_id"])
+    if not SAFE_ID.fullmatch(attachment_id):
+        raise NotFoundError("Attachment not found")
+    return attachment_id
+
+
+def check_signature(signer: UrlSigner, purpose: str, attachment_id: str, request: Request) -> None:
+    """Refuses (403) a signed URL that is not valid for ``purpose`` on this attachment."""
+    verdict = signer.check(purpose, attachment_id, request.query_params, time.time())
+    if verdict is Verdict.EXPIRED:
+        raise UploadRejected(403, "url_expired", "This link has expired")
+    if verdict is Verdict.INVALID:
+        raise UploadRejected(403, "invalid_signature", "This link is not valid")
+
+
+async def saved_direct_upload(
+    request: Request,
+    store: Store[Any],
+    attachment: Attachment,
+    context: Any,
+    forget: Callable[[], Awaitable[None]],
+) -> Response:
+    """A direct upload's answer once its attachment is in the store; if saving fails
+    (or the client leaves), ``forget`` frees the bytes so nothing is left behind."""
+    try:
+        await store.save_attachment(attachment, context)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await forget()
+        raise
+    response = attachment_json(attachment)
+    set_user_cookie(request, response)
+    return response
+
+
 class _Endpoints:
     def __init__(
         self, disk: DiskAttachmentStore[Any], store: Store[Any], context: ContextFactory
@@ -103,36 +140,17 @@ class _Endpoints:
         self.store = store
         self.context = context
 
-    def _attachment_id(self, request: Request) -> str:
-        attachment_id = str(request.path_params["attachment_id"])
-        if not SAFE_ID.fullmatch(attachment_id):
-            raise NotFoundError("Attachment not found")
-        return attachment_id
-
-    def _check_signature(self, purpose: str, attachment_id: str, request: Request) -> None:
-        verdict = self.disk.signer.check(purpose, attachment_id, request.query_params, time.time())
-        if verdict is Verdict.EXPIRED:
-            raise UploadRejected(403, "url_expired", "This link has expired")
-        if verdict is Verdict.INVALID:
-            raise UploadRejected(403, "invalid_signature", "This link is not valid")
-
     async def direct_upload(self, request: Request, body: RequestBody) -> Response:
         context = await self.context(request)
         base = self.disk.base_url(request)
         attachment = await self.disk.receive_direct(body, context, base)
-        try:
-            await self.store.save_attachment(attachment, context)
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                await self.disk.forget(attachment.id)
-            raise
-        response = attachment_json(attachment)
-        set_user_cookie(request, response)
-        return response
+        return await saved_direct_upload(
+            request, self.store, attachment, context, lambda: self.disk.forget(attachment.id)
+        )
 
     async def two_phase_upload(self, request: Request, body: RequestBody) -> Response:
-        attachment_id = self._attachment_id(request)
-        self._check_signature("upload", attachment_id, request)
+        attachment_id = attachment_id_of(request)
+        check_signature(self.disk.signer, "upload", attachment_id, request)
         record = await self.disk.receive_two_phase(body, attachment_id)
         # The upload is done: the descriptor (a spent URL) no longer belongs on it.
         context = self.disk.owner_context(record.owner)
@@ -142,8 +160,8 @@ class _Endpoints:
         return attachment_json(attachment)
 
     async def preview(self, request: Request, body: RequestBody) -> Response:
-        attachment_id = self._attachment_id(request)
-        self._check_signature("preview", attachment_id, request)
+        attachment_id = attachment_id_of(request)
+        check_signature(self.disk.signer, "preview", attachment_id, request)
         record = await self.disk.index.get(attachment_id)
         if record is None or record.state != "ready" or not has_preview(record.mime_type):
             raise NotFoundError(f"No preview for attachment {attachment_id}")
@@ -154,7 +172,7 @@ class _Endpoints:
         )
 
     async def download(self, request: Request, body: RequestBody) -> Response:
-        attachment_id = self._attachment_id(request)
+        attachment_id = attachment_id_of(request)
         context = await self.context(request)
         record = await self.disk.index.get(attachment_id)
         if record is None or record.owner != user_id_of(context) or record.state != "ready":

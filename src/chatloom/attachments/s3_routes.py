@@ -18,21 +18,16 @@ Errors are those of the disk routes (``chatloom.attachments.routes``), plus 400
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
-import anyio
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ..http import ContextFactory, set_user_cookie
+from ..http import ContextFactory
 from ..store import NotFoundError, Store
-from .errors import UploadRejected
 from .images import has_preview
-from .naming import SAFE_ID
-from .routes import attachment_json, json_errors
-from .signing import Verdict
+from .routes import attachment_id_of, check_signature, json_errors, saved_direct_upload
 from .uploads import RequestBody
 
 if TYPE_CHECKING:
@@ -64,34 +59,20 @@ class _Endpoints:
         self.store = store
         self.context = context
 
-    def _attachment_id(self, request: Request) -> str:
-        attachment_id = str(request.path_params["attachment_id"])
-        if not SAFE_ID.fullmatch(attachment_id):
-            raise NotFoundError("Attachment not found")
-        return attachment_id
-
     async def direct_upload(self, request: Request, body: RequestBody) -> Response:
         context = await self.context(request)
         attachment = await self.files.receive_direct(body, context, self.files.base_url(request))
-        try:
-            await self.store.save_attachment(attachment, context)
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                record = await self.files.record(attachment.id)
-                if record is not None:
-                    await self.files.forget_record(record)
-            raise
-        response = attachment_json(attachment)
-        set_user_cookie(request, response)
-        return response
+
+        async def forget() -> None:
+            record = await self.files.record(attachment.id)
+            if record is not None:
+                await self.files.forget_record(record)
+
+        return await saved_direct_upload(request, self.store, attachment, context, forget)
 
     async def preview(self, request: Request, body: RequestBody) -> Response:
-        attachment_id = self._attachment_id(request)
-        verdict = self.files.signer.check(
-            "preview", attachment_id, request.query_params, time.time()
-        )
-        if verdict is not Verdict.VALID:
-            raise UploadRejected(403, "invalid_signature", "This link is not valid")
+        attachment_id = attachment_id_of(request)
+        check_signature(self.files.signer, "preview", attachment_id, request)
         record = await self.files.record(attachment_id)
         if record is None or not has_preview(record.mime_type):
             raise NotFoundError(f"No preview for attachment {attachment_id}")
@@ -100,7 +81,7 @@ class _Endpoints:
         return _redirect(self.files.preview_redirect_url(attachment_id))
 
     async def download(self, request: Request, body: RequestBody) -> Response:
-        attachment_id = self._attachment_id(request)
+        attachment_id = attachment_id_of(request)
         record = await self.files.owned_record(attachment_id, await self.context(request))
         if record.state != "ready":
             record = await self.files.finish_upload(record)
